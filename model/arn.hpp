@@ -1,0 +1,36 @@
+#pragma once
+// ARNs of Organizations resources (Service Authorization Reference). The account in an ARN is
+// always the management account of the organization that owns the resource.
+#include <string>
+#include <string_view>
+
+namespace localorgs::model::arn {
+
+inline std::string prefix(std::string_view partition, std::string_view management_account) {
+    std::string s = "arn:";
+    s.append(partition).append(":organizations::").append(management_account).append(":");
+    return s;
+}
+inline std::string organization(std::string_view partition, std::string_view mgmt, std::string_view org) {
+    return prefix(partition, mgmt).append("organization/").append(org);
+}
+inline std::string account(std::string_view partition, std::string_view mgmt, std::string_view org,
+                           std::string_view account_id) {
+    return prefix(partition, mgmt).append("account/").append(org).append("/").append(account_id);
+}
+inline std::string root(std::string_view partition, std::string_view mgmt, std::string_view org,
+                        std::string_view root_id) {
+    return prefix(partition, mgmt).append("root/").append(org).append("/").append(root_id);
+}
+inline std::string handshake(std::string_view partition, std::string_view mgmt, std::string_view org,
+                             std::string_view action_segment, std::string_view handshake_id) {
+    return prefix(partition, mgmt)
+        .append("handshake/")
+        .append(org)
+        .append("/")
+        .append(action_segment)
+        .append("/")
+        .append(handshake_id);
+}
+
+}  // namespace localorgs::model::arn

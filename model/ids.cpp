@@ -1,0 +1,24 @@
+#include "model/ids.hpp"
+
+namespace localorgs::model {
+namespace {
+constexpr std::string_view kLowerAlnum = "abcdefghijklmnopqrstuvwxyz0123456789";
+constexpr std::string_view kHex = "0123456789abcdef";
+}  // namespace
+
+IdGenerator::IdGenerator(std::uint64_t seed) : rng_(seed) {}
+IdGenerator::IdGenerator() : rng_((std::uint64_t(std::random_device{}()) << 32) | std::random_device{}()) {}
+
+std::string IdGenerator::draw(std::string_view prefix, std::size_t n, std::string_view alphabet) {
+    std::string out(prefix);
+    out.reserve(prefix.size() + n);
+    std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
+    for (std::size_t i = 0; i < n; ++i) out.push_back(alphabet[pick(rng_)]);
+    return out;
+}
+
+std::string IdGenerator::organization_id() { return draw("o-", 10, kLowerAlnum); }
+std::string IdGenerator::root_id() { return draw("r-", 4, kLowerAlnum); }
+std::string IdGenerator::handshake_id() { return draw("h-", 32, kHex); }
+
+}  // namespace localorgs::model

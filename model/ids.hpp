@@ -1,0 +1,24 @@
+#pragma once
+// Identifier generation, injected so tests can make it deterministic.
+#include <cstdint>
+#include <random>
+#include <string>
+#include <string_view>
+
+namespace localorgs::model {
+
+class IdGenerator {
+public:
+    explicit IdGenerator(std::uint64_t seed);
+    IdGenerator();  // seeded from std::random_device
+
+    std::string organization_id();  // o- + 10 [a-z0-9]
+    std::string root_id();          // r- + 4 [0-9a-z]
+    std::string handshake_id();     // h- + 32 lowercase hex
+
+private:
+    std::string draw(std::string_view prefix, std::size_t n, std::string_view alphabet);
+    std::mt19937_64 rng_;
+};
+
+}  // namespace localorgs::model

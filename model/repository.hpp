@@ -1,0 +1,55 @@
+#pragma once
+// The storage contract of the model. storage/ implements it over SQLite; tests use an in-memory
+// one. Every method runs inside the unit of work opened by Store::transact.
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/types.hpp"
+
+namespace localorgs::model {
+
+class Repository {
+public:
+    virtual ~Repository() = default;
+
+    // Accounts: the identity registry and each account's membership.
+    virtual std::optional<AccountRecord> find_account(std::string_view id) = 0;
+    virtual void save_account(const AccountRecord& account) = 0;  // insert or replace
+    virtual std::vector<AccountRecord> all_accounts() = 0;        // ordered by id
+    // Members of an organization (optionally only those directly under parent_id), ordered by
+    // id, strictly after `after_id`, at most `limit`.
+    virtual std::vector<AccountRecord> members(std::string_view organization_id, std::string_view parent_id,
+                                               std::string_view after_id, std::size_t limit) = 0;
+    virtual std::size_t count_members(std::string_view organization_id) = 0;
+
+    virtual std::optional<OrganizationRecord> find_organization(std::string_view id) = 0;
+    virtual void save_organization(const OrganizationRecord& organization) = 0;  // insert or replace
+    virtual void delete_organization(std::string_view id) = 0;
+
+    // Tags by resource id (account id, root id, ...), ordered by key.
+    virtual std::vector<Tag> tags(std::string_view resource_id) = 0;
+    virtual void put_tags(std::string_view resource_id, std::span<const Tag> tags) = 0;  // upsert
+    virtual void delete_tags(std::string_view resource_id, std::span<const std::string> keys) = 0;
+    virtual void delete_all_tags(std::string_view resource_id) = 0;
+
+    // Small key/value state of the emulator itself (e.g. the clock offset).
+    virtual std::optional<std::string> setting(std::string_view key) = 0;
+    virtual void save_setting(std::string_view key, std::string_view value) = 0;
+
+    // Forgets everything (control plane reset).
+    virtual void wipe() = 0;
+};
+
+// Hands out the repository inside one transaction per call: committed when `work` returns,
+// rolled back when it throws.
+class Store {
+public:
+    virtual ~Store() = default;
+    virtual void transact(const std::function<void(Repository&)>& work) = 0;
+};
+
+}  // namespace localorgs::model

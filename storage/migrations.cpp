@@ -1,0 +1,88 @@
+#include "storage/migrations.hpp"
+
+#include <array>
+
+namespace localorgs::storage {
+namespace {
+
+struct Migration {
+    int version;
+    const char* name;
+    const char* sql;
+};
+
+// Append only: a released migration never changes; a schema change is a new number.
+constexpr std::array kMigrations = {
+    Migration{1, "initial", R"sql(
+CREATE TABLE accounts (
+    id               TEXT PRIMARY KEY,
+    email            TEXT NOT NULL,
+    name             TEXT NOT NULL,
+    seller_of_record TEXT NOT NULL,
+    partition        TEXT NOT NULL,
+    email_verified   INTEGER NOT NULL,
+    organization_id  TEXT,
+    parent_id        TEXT,
+    joined_method    TEXT,
+    joined_ms        INTEGER
+) WITHOUT ROWID;
+CREATE INDEX accounts_by_organization ON accounts (organization_id, id);
+CREATE INDEX accounts_by_parent ON accounts (organization_id, parent_id, id);
+CREATE INDEX accounts_by_email ON accounts (email);
+
+CREATE TABLE organizations (
+    id                     TEXT PRIMARY KEY,
+    management_account_id  TEXT NOT NULL,
+    feature_set            TEXT NOT NULL,
+    root_id                TEXT NOT NULL,
+    created_ms             INTEGER NOT NULL,
+    max_accounts           INTEGER NOT NULL,
+    invitations_per_day    INTEGER,
+    initialization_seconds INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE tags (
+    resource_id TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    value       TEXT NOT NULL,
+    PRIMARY KEY (resource_id, key)
+) WITHOUT ROWID;
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql"},
+};
+
+}  // namespace
+
+int latest_schema_version() { return kMigrations.back().version; }
+
+int migrate(Connection& conn) {
+    conn.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+        " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))");
+    int current = 0;
+    {
+        Statement q(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+        if (q.step()) current = int(q.int64(0));
+    }
+    if (current > latest_schema_version())
+        throw sqlite_error("database schema version " + std::to_string(current) +
+                           " is newer than this build of localorgs understands (" +
+                           std::to_string(latest_schema_version()) + ")");
+    for (const auto& m : kMigrations) {
+        if (m.version <= current) continue;
+        Transaction tx(conn);
+        conn.exec(m.sql);
+        Statement rec(conn, "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)");
+        rec.bind(1, std::int64_t{m.version}).bind(2, m.name).run();
+        tx.commit();
+        current = m.version;
+    }
+    return current;
+}
+
+}  // namespace localorgs::storage

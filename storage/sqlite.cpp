@@ -1,0 +1,99 @@
+#include "storage/sqlite.hpp"
+
+namespace localorgs::storage {
+
+Connection::Connection(const std::string& path) {
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+        std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw sqlite_error("cannot open database " + path + ": " + msg);
+    }
+    sqlite3_extended_result_codes(db_, 1);
+}
+
+Connection::~Connection() {
+    // sqlite3_close_v2 defers the close until every statement is finalized; statements are owned
+    // by objects destroyed before the connection, so this completes here.
+    if (db_) sqlite3_close_v2(db_);
+}
+
+void Connection::fail(const char* what) const {
+    throw sqlite_error(std::string(what) + ": " + sqlite3_errmsg(db_));
+}
+
+void Connection::exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+        std::string msg = err ? err : "unknown error";
+        sqlite3_free(err);
+        throw sqlite_error(msg);
+    }
+}
+
+Statement::Statement(Connection& conn, std::string_view sql) : conn_(conn) {
+    if (sqlite3_prepare_v3(conn.handle(), sql.data(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
+                           nullptr) != SQLITE_OK)
+        conn.fail("prepare");
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    dirty_ = false;
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+    if (dirty_) reset();
+    if (sqlite3_bind_text(stmt_, index, text.data(), int(text.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+        conn_.fail("bind");
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+    if (dirty_) reset();
+    if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) conn_.fail("bind");
+    return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+    if (dirty_) reset();
+    if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) conn_.fail("bind");
+    return *this;
+}
+
+bool Statement::step() {
+    dirty_ = true;
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    sqlite3_reset(stmt_);
+    conn_.fail("step");
+}
+
+std::string_view Statement::text_view(int column) const {
+    auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    if (!p) return {};
+    return {p, std::size_t(sqlite3_column_bytes(stmt_, column))};
+}
+
+std::string Statement::text(int column) const { return std::string(text_view(column)); }
+std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+
+Transaction::Transaction(Connection& conn) : conn_(conn) { conn_.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+    if (!done_) sqlite3_exec(conn_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+    conn_.exec("COMMIT");
+    done_ = true;
+}
+
+}  // namespace localorgs::storage

@@ -1,0 +1,79 @@
+#pragma once
+// Small RAII wrappers over the SQLite C API: a connection, a prepared statement, a transaction.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace localorgs::storage {
+
+struct sqlite_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+class Connection {
+public:
+    explicit Connection(const std::string& path);  // creates the file if needed
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    void exec(const char* sql);  // one or more statements, no results
+    sqlite3* handle() const { return db_; }
+    [[noreturn]] void fail(const char* what) const;
+
+private:
+    sqlite3* db_ = nullptr;
+};
+
+class Statement {
+public:
+    Statement(Connection& conn, std::string_view sql);
+    ~Statement();
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    // Binding resets the statement first, so a cached statement can be reused directly.
+    Statement& bind(int index, std::string_view text);
+    Statement& bind(int index, std::int64_t value);
+    Statement& bind_null(int index);
+    Statement& bind(int index, const std::optional<std::int64_t>& value) {
+        return value ? bind(index, *value) : bind_null(index);
+    }
+    Statement& reset();
+
+    bool step();  // true while a row is available
+    void run() {  // for statements without results
+        step();
+        reset();
+    }
+
+    std::string text(int column) const;
+    std::string_view text_view(int column) const;  // valid until the next step/reset
+    std::int64_t int64(int column) const;
+    bool is_null(int column) const;
+
+private:
+    Connection& conn_;
+    sqlite3_stmt* stmt_ = nullptr;
+    bool dirty_ = false;
+};
+
+// BEGIN IMMEDIATE on construction; rolls back in the destructor unless committed.
+class Transaction {
+public:
+    explicit Transaction(Connection& conn);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void commit();
+
+private:
+    Connection& conn_;
+    bool done_ = false;
+};
+
+}  // namespace localorgs::storage

@@ -1,0 +1,81 @@
+#pragma once
+// The model's Store and Repository over one SQLite connection (WAL). All calls must come from
+// one thread: the server runs every transaction on its database thread.
+#include <array>
+#include <memory>
+#include <string>
+
+#include "model/repository.hpp"
+#include "storage/sqlite.hpp"
+
+namespace localorgs::storage {
+
+enum class Durability { normal, full };  // synchronous=NORMAL (survives a crash) / FULL (power loss)
+
+class SqliteRepository final : public model::Repository {
+public:
+    explicit SqliteRepository(Connection& conn) : conn_(conn) {}
+
+    std::optional<model::AccountRecord> find_account(std::string_view id) override;
+    void save_account(const model::AccountRecord& account) override;
+    std::vector<model::AccountRecord> all_accounts() override;
+    std::vector<model::AccountRecord> members(std::string_view organization_id, std::string_view parent_id,
+                                              std::string_view after_id, std::size_t limit) override;
+    std::size_t count_members(std::string_view organization_id) override;
+
+    std::optional<model::OrganizationRecord> find_organization(std::string_view id) override;
+    void save_organization(const model::OrganizationRecord& organization) override;
+    void delete_organization(std::string_view id) override;
+
+    std::vector<model::Tag> tags(std::string_view resource_id) override;
+    void put_tags(std::string_view resource_id, std::span<const model::Tag> tags) override;
+    void delete_tags(std::string_view resource_id, std::span<const std::string> keys) override;
+    void delete_all_tags(std::string_view resource_id) override;
+
+    std::optional<std::string> setting(std::string_view key) override;
+    void save_setting(std::string_view key, std::string_view value) override;
+
+    void wipe() override;
+
+private:
+    enum class Sql : std::size_t {
+        find_account,
+        save_account,
+        all_accounts,
+        members_all,
+        members_of_parent,
+        count_members,
+        find_organization,
+        save_organization,
+        delete_organization,
+        tags,
+        put_tag,
+        delete_tag,
+        delete_all_tags,
+        setting,
+        save_setting,
+        count_
+    };
+    Statement& stmt(Sql which);  // prepared once, then reused
+
+    Connection& conn_;
+    std::array<std::unique_ptr<Statement>, std::size_t(Sql::count_)> cache_;
+};
+
+class SqliteStore final : public model::Store {
+public:
+    // Opens (creating if needed) and migrates the database; ":memory:" gives a throwaway one.
+    explicit SqliteStore(const std::string& path, Durability durability = Durability::normal);
+    ~SqliteStore() override;
+
+    void transact(const std::function<void(model::Repository&)>& work) override;
+    int schema_version() const { return schema_version_; }
+    Connection& connection() { return conn_; }
+
+private:
+    Connection conn_;
+    int schema_version_ = 0;
+    SqliteRepository repo_;
+};
+
+}  // namespace localorgs::storage
