@@ -40,6 +40,27 @@ AccountRecord Organizations::known_account(Repository& repo, const std::string& 
     return fresh;
 }
 
+AccountRecord Organizations::register_account(Repository& repo, const AccountRecord& entry) {
+    // An email address names one account, as at AWS; EMAIL invitations resolve through it.
+    if (auto owner = repo.find_account_by_email(entry.email); owner && owner->id != entry.id)
+        throw api_error(error_code::ConflictException,
+                        "The email address " + entry.email + " already belongs to account " + owner->id + ".");
+    AccountRecord merged = entry;
+    if (auto existing = repo.find_account(entry.id)) {
+        merged.organization_id = existing->organization_id;
+        merged.parent_id = existing->parent_id;
+        merged.joined_method = existing->joined_method;
+        merged.joined_ms = existing->joined_ms;
+    } else {
+        merged.organization_id.clear();
+        merged.parent_id.clear();
+        merged.joined_method.clear();
+        merged.joined_ms = 0;
+    }
+    repo.save_account(merged);
+    return merged;
+}
+
 Organizations::Membership Organizations::member_of_organization(Repository& repo, const Caller& caller) {
     AccountRecord account = known_account(repo, caller.account_id);
     if (account.standalone()) throw api_error(error_code::AWSOrganizationsNotInUseException);

@@ -45,6 +45,9 @@ public:
 
     // The caller's registry entry, registered with defaults on first sight (design §4).
     AccountRecord known_account(Repository& repo, const std::string& account_id);
+    // Creates or updates a registry entry (email, name, seller, partition, verification) and
+    // keeps the account's membership as it is.
+    AccountRecord register_account(Repository& repo, const AccountRecord& entry);
 
     static constexpr std::size_t kMaxTagsPerResource = 50;
 

@@ -9,6 +9,9 @@ constexpr const char* kSql[] = {
     // find_account
     "SELECT id, email, name, seller_of_record, partition, email_verified, organization_id, parent_id,"
     " joined_method, joined_ms FROM accounts WHERE id = ?1",
+    // find_account_by_email (index accounts_by_email)
+    "SELECT id, email, name, seller_of_record, partition, email_verified, organization_id, parent_id,"
+    " joined_method, joined_ms FROM accounts WHERE email = ?1 ORDER BY id LIMIT 1",
     // save_account
     "INSERT OR REPLACE INTO accounts (id, email, name, seller_of_record, partition, email_verified,"
     " organization_id, parent_id, joined_method, joined_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -45,7 +48,7 @@ constexpr const char* kSql[] = {
     // save_setting
     "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
 };
-static_assert(std::size(kSql) == 15);
+static_assert(std::size(kSql) == 16);
 
 model::AccountRecord read_account(const Statement& s) {
     model::AccountRecord a;
@@ -80,6 +83,14 @@ Statement& SqliteRepository::stmt(Sql which) {
 
 std::optional<model::AccountRecord> SqliteRepository::find_account(std::string_view id) {
     auto& s = stmt(Sql::find_account).bind(1, id);
+    std::optional<model::AccountRecord> out;
+    if (s.step()) out = read_account(s);
+    s.reset();
+    return out;
+}
+
+std::optional<model::AccountRecord> SqliteRepository::find_account_by_email(std::string_view email) {
+    auto& s = stmt(Sql::find_account_by_email).bind(1, email);
     std::optional<model::AccountRecord> out;
     if (s.step()) out = read_account(s);
     s.reset();

@@ -17,6 +17,7 @@ public:
     explicit SqliteRepository(Connection& conn) : conn_(conn) {}
 
     std::optional<model::AccountRecord> find_account(std::string_view id) override;
+    std::optional<model::AccountRecord> find_account_by_email(std::string_view email) override;
     void save_account(const model::AccountRecord& account) override;
     std::vector<model::AccountRecord> all_accounts() override;
     std::vector<model::AccountRecord> members(std::string_view organization_id, std::string_view parent_id,
@@ -40,6 +41,7 @@ public:
 private:
     enum class Sql : std::size_t {
         find_account,
+        find_account_by_email,
         save_account,
         all_accounts,
         members_all,

@@ -1,0 +1,106 @@
+#include "server/api.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "model/validation/validator.hpp"
+#include "server/aws_json.hpp"
+#include "server/log.hpp"
+#include "server/operations/operations.hpp"
+
+namespace localorgs::server {
+namespace {
+
+using model::api_error;
+using model::error_code;
+
+// The deepest input shape of the model nests a handful of levels; a generous bound keeps the
+// recursive JSON parser far away from the stack's end whatever the client sends.
+constexpr int kMaxJsonDepth = 64;
+
+bool nesting_within(std::string_view body, int limit) {
+    int depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < body.size(); ++i) {
+        char c = body[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > limit) return false;
+        } else if (c == '}' || c == ']') {
+            --depth;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+nlohmann::json parse_body(std::string_view body) {
+    auto first = body.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) return nlohmann::json::object();
+    if (!nesting_within(body, kMaxJsonDepth))
+        throw api_error(error_code::SerializationException, "The request body is nested too deeply.");
+    auto doc = nlohmann::json::parse(body, nullptr, false);
+    if (doc.is_discarded()) throw api_error(error_code::SerializationException, "The request body is not valid JSON.");
+    if (!doc.is_object())
+        throw api_error(error_code::SerializationException, "The request body must be a JSON object.");
+    return doc;
+}
+
+void AwsApi::handle(Request&& request, Respond respond) {
+    const unsigned version = request.version();
+    const bool keep_alive = request.keep_alive();
+    std::string request_id = aws_json::new_request_id();
+    try {
+        if (request.method() != http::verb::post)
+            throw api_error(error_code::UnknownOperationException,
+                            "The AWS Organizations API accepts only POST requests with an X-Amz-Target header.");
+        std::string_view target = request["X-Amz-Target"];
+        if (!target.starts_with(aws_json::kTargetPrefix))
+            throw api_error(error_code::UnknownOperationException,
+                            target.empty() ? "The X-Amz-Target header is missing."
+                                           : "The X-Amz-Target header does not name an AWS Organizations operation.");
+        std::string operation(target.substr(aws_json::kTargetPrefix.size()));
+        if (!model::validation::is_known_operation(operation))
+            throw api_error(error_code::UnknownOperationException,
+                            "The operation " + operation + " is not an AWS Organizations operation.");
+        auto run = operations::find(operation);
+        if (!run)
+            throw api_error(error_code::NotImplementedException,
+                            "localorgs does not implement " + operation + " yet.");
+        auto input = parse_body(request.body());
+        model::validation::validate_input(operation, input);
+        model::Caller caller{identity_.account_for(request)};
+        log::debug("request " + request_id + " " + caller.account_id + " " + operation);
+
+        db_.post([this, run, input = std::move(input), caller = std::move(caller), respond = std::move(respond),
+                  request_id = std::move(request_id), version, keep_alive]() mutable {
+            nlohmann::json output;
+            std::optional<api_error> failure;
+            try {
+                store_.transact([&](model::Repository& repo) { output = run(service_, repo, caller, input); });
+            } catch (const api_error& e) {
+                failure = e;
+            } catch (const std::exception& e) {
+                log::error("request " + request_id + " failed: " + e.what());
+                failure = api_error(error_code::ServiceException);
+            }
+            // Serialisation happens off the database thread, which only does database work.
+            boost::asio::post(io_, [output = std::move(output), failure = std::move(failure),
+                                    respond = std::move(respond), request_id = std::move(request_id), version,
+                                    keep_alive]() {
+                if (failure)
+                    respond(aws_json::error(*failure, version, keep_alive, request_id));
+                else
+                    respond(aws_json::success(output, version, keep_alive, request_id));
+            });
+        });
+    } catch (const api_error& e) {
+        respond(aws_json::error(e, version, keep_alive, request_id));
+    }
+}
+
+}  // namespace localorgs::server

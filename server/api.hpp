@@ -1,0 +1,35 @@
+#pragma once
+// The AWS side of the server: awsJson 1.1 requests in, AWS-shaped answers out.
+// Request flow: target -> JSON body -> validation (on the I/O thread) -> identity ->
+// the operation in one transaction (on the database thread) -> encoding (back on an I/O thread).
+#include <boost/asio/io_context.hpp>
+
+#include "model/organizations.hpp"
+#include "model/repository.hpp"
+#include "server/db_thread.hpp"
+#include "server/http_types.hpp"
+#include "server/identity.hpp"
+
+namespace localorgs::server {
+
+class AwsApi {
+public:
+    AwsApi(boost::asio::io_context& io, DbThread& db, model::Store& store, model::Organizations& service,
+           const Identity& identity)
+        : io_(io), db_(db), store_(store), service_(service), identity_(identity) {}
+
+    void handle(Request&& request, Respond respond);
+
+private:
+    boost::asio::io_context& io_;
+    DbThread& db_;
+    model::Store& store_;
+    model::Organizations& service_;
+    const Identity& identity_;
+};
+
+// Parses an awsJson body: empty means {}; anything but a JSON object, or nesting deeper than
+// the service's shapes could ever need, is a SerializationException.
+nlohmann::json parse_body(std::string_view body);
+
+}  // namespace localorgs::server

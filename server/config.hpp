@@ -1,0 +1,58 @@
+#pragma once
+// Command line, LOCALORGS_* environment variables and the JSON config file (design §5).
+// Precedence: flag > environment > config file > default.
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "model/types.hpp"
+
+namespace localorgs::server {
+
+struct config_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct Credential {
+    std::string access_key_id;
+    std::string secret_access_key;
+    std::string account_id;
+};
+
+struct Config {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 4566;
+    std::string db = "./localorgs.db";
+    std::optional<std::string> config_file;
+    std::string default_account = "000000000000";
+    std::string log_level = "info";  // debug|info|warn|error
+    int io_threads = 2;
+    std::string durability = "normal";  // normal|full
+
+    // From the config file.
+    std::vector<model::AccountRecord> accounts;
+    std::vector<Credential> credentials;
+    model::Quotas quotas;
+
+    std::unordered_map<std::string, std::string> account_by_access_key() const;
+};
+
+enum class CommandLineAction { run, help, version };
+
+// Parses argv and the environment (`getenv`), then reads the config file if one is named.
+// Throws config_error naming the wrong flag, variable, key or value.
+CommandLineAction parse_command_line(int argc, const char* const* argv, Config& config);
+void load_config_file(const std::string& path, Config& config, bool default_account_set = false);
+void apply_config_json(const std::string& text, const std::string& origin, Config& config, bool default_account_set);
+// Email, Name, SellerOfRecord, Partition, EmailVerified of an account object (config file and
+// control plane); throws config_error naming `where` and the member.
+void apply_account_fields(const nlohmann::json& fields, const std::string& where, model::AccountRecord& account);
+
+std::string usage();
+
+}  // namespace localorgs::server
