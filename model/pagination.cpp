@@ -89,7 +89,8 @@ std::string encode_page_token(std::string_view kind, std::string_view scope, std
 std::string decode_page_token(const PageRequest& request, std::string_view kind, std::string_view scope) {
     if (!request.next_token) return {};
     auto raw = unbase64url(*request.next_token);
-    if (!raw || raw->size() < 17) invalid_token();
+    // Only the canonical spelling of a token is accepted, so no two strings name the same page.
+    if (!raw || raw->size() < 17 || base64url(*raw) != *request.next_token) invalid_token();
     std::string_view all(*raw);
     std::string_view payload = all.substr(0, all.size() - 17);
     if (all[all.size() - 17] != '\n' || all.substr(all.size() - 16) != hex64(checksum(payload))) invalid_token();

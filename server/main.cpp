@@ -1,0 +1,93 @@
+// Wiring only: configuration, storage, model and server are put together here and nowhere else.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "model/clock.hpp"
+#include "model/ids.hpp"
+#include "model/organizations.hpp"
+#include "server/api.hpp"
+#include "server/config.hpp"
+#include "server/control/control_plane.hpp"
+#include "server/db_thread.hpp"
+#include "server/identity.hpp"
+#include "server/log.hpp"
+#include "server/router.hpp"
+#include "server/transport.hpp"
+#include "storage/sqlite_store.hpp"
+
+using namespace localorgs;
+
+namespace {
+
+int serve(const server::Config& config) {
+    server::log::set_level(config.log_level);
+    storage::SqliteStore store(config.db, config.durability == "full" ? storage::Durability::full
+                                                                      : storage::Durability::normal);
+    model::SystemClock clock;
+    model::IdGenerator ids;
+    model::Organizations service(clock, ids, {config.quotas});
+
+    // The configured accounts are (re)registered at start and after every reset.
+    auto seed = [&](model::Repository& repo) {
+        for (const auto& account : config.accounts) service.register_account(repo, account);
+    };
+    store.transact(seed);
+
+    boost::asio::io_context ioc(config.io_threads);
+    server::DbThread db;
+    server::Identity identity(config.default_account, config.account_by_access_key());
+    server::AwsApi api(ioc, db, store, service, identity);
+    server::ControlPlane control(db, store, service, seed);
+    server::Transport transport(ioc, config.host, config.port, server::make_router(api, control));
+    transport.start();
+    std::printf("localorgs listening on %s\n", transport.url().c_str());
+    std::fflush(stdout);
+
+    boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+        if (ec) return;
+        server::log::info(std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
+                          ", finishing requests in flight");
+        transport.stop();
+    });
+
+    std::vector<std::thread> threads;
+    for (int i = 1; i < config.io_threads; ++i) threads.emplace_back([&] { ioc.run(); });
+    ioc.run();
+    for (auto& t : threads) t.join();
+    db.stop();  // the database thread finishes what it was given before the store closes
+    server::log::info("stopped cleanly");
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    server::Config config;
+    try {
+        switch (server::parse_command_line(argc, argv, config)) {
+            case server::CommandLineAction::help:
+                std::cout << server::usage();
+                return 0;
+            case server::CommandLineAction::version:
+                std::cout << "localorgs " << LOCALORGS_VERSION << "\n";
+                return 0;
+            case server::CommandLineAction::run:
+                break;
+        }
+    } catch (const server::config_error& e) {
+        std::cerr << "localorgs: " << e.what() << "\n" << server::usage();
+        return 2;
+    }
+    try {
+        return serve(config);
+    } catch (const std::exception& e) {
+        std::cerr << "localorgs: " << e.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,168 @@
+#include <doctest/doctest.h>
+
+#include <optional>
+
+#include "model/organizations.hpp"
+#include "storage/migrations.hpp"
+#include "storage/sqlite_store.hpp"
+#include "temp_dir.hpp"
+
+using namespace localorgs;
+using storage::SqliteStore;
+
+namespace {
+
+model::AccountRecord member(const std::string& id, const std::string& org, const std::string& parent) {
+    auto a = model::default_account(id);
+    a.organization_id = org;
+    a.parent_id = parent;
+    a.joined_method = "INVITED";
+    a.joined_ms = 1'700'000'000'500;
+    return a;
+}
+
+model::OrganizationRecord organization() {
+    model::OrganizationRecord o;
+    o.id = "o-abcdefghij";
+    o.management_account_id = "111111111111";
+    o.feature_set = "ALL";
+    o.root_id = "r-ab12";
+    o.created_ms = 1'700'000'000'000;
+    o.quotas.max_accounts = 25;
+    o.quotas.invitations_per_day = 40;
+    o.quotas.initialization_seconds = 3;
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("migrations are numbered, recorded and applied once") {
+    testing::TempDir dir;
+    auto path = dir.file("state.db");
+    {
+        SqliteStore store(path);
+        CHECK(store.schema_version() == storage::latest_schema_version());
+        storage::Statement q(store.connection(), "SELECT COUNT(*), MAX(version) FROM schema_migrations");
+        REQUIRE(q.step());
+        CHECK(q.int64(0) == storage::latest_schema_version());
+        storage::Statement mode(store.connection(), "PRAGMA journal_mode");
+        REQUIRE(mode.step());
+        CHECK(mode.text(0) == "wal");
+    }
+    {
+        SqliteStore again(path);  // no migration runs twice
+        storage::Statement q(again.connection(), "SELECT COUNT(*) FROM schema_migrations");
+        REQUIRE(q.step());
+        CHECK(q.int64(0) == storage::latest_schema_version());
+    }
+}
+
+TEST_CASE("a database from a newer localorgs is refused, not damaged") {
+    testing::TempDir dir;
+    auto path = dir.file("future.db");
+    {
+        SqliteStore store(path);
+        store.connection().exec("INSERT INTO schema_migrations (version, name) VALUES (9999, 'future')");
+    }
+    CHECK_THROWS_AS(SqliteStore{path}, storage::sqlite_error);
+}
+
+TEST_CASE("state survives closing and reopening the database") {
+    testing::TempDir dir;
+    auto path = dir.file("state.db");
+    {
+        SqliteStore store(path);
+        store.transact([](model::Repository& r) {
+            r.save_organization(organization());
+            r.save_account(member("111111111111", "o-abcdefghij", "r-ab12"));
+            r.save_account(member("222222222222", "o-abcdefghij", "r-ab12"));
+            r.save_account(model::default_account("333333333333"));
+            r.put_tags("222222222222", std::vector<model::Tag>{{"b", "2"}, {"a", ""}});
+            r.save_setting("clock_offset_ms", "1234");
+        });
+    }
+    SqliteStore reopened(path);
+    reopened.transact([](model::Repository& r) {
+        auto org = r.find_organization("o-abcdefghij");
+        REQUIRE(org);
+        CHECK(org->quotas.max_accounts == 25);
+        CHECK(org->quotas.invitations_per_day == 40);
+        CHECK(org->quotas.initialization_seconds == 3);
+        CHECK(org->root_id == "r-ab12");
+        auto a = r.find_account("222222222222");
+        REQUIRE(a);
+        CHECK(a->organization_id == "o-abcdefghij");
+        CHECK(a->joined_ms == 1'700'000'000'500);
+        CHECK(a->joined_method == "INVITED");
+        CHECK(r.find_account("333333333333")->standalone());
+        auto tags = r.tags("222222222222");
+        REQUIRE(tags.size() == 2);
+        CHECK(tags[0] == model::Tag{"a", ""});
+        CHECK(tags[1] == model::Tag{"b", "2"});
+        CHECK(r.setting("clock_offset_ms") == std::optional<std::string>("1234"));
+        CHECK(r.find_account_by_email("account-333333333333@example.com")->id == "333333333333");
+    });
+}
+
+TEST_CASE("a failed unit of work leaves nothing behind") {
+    SqliteStore store(":memory:");
+    CHECK_THROWS(store.transact([](model::Repository& r) {
+        r.save_account(model::default_account("111111111111"));
+        throw std::runtime_error("boom");
+    }));
+    store.transact([](model::Repository& r) { CHECK(!r.find_account("111111111111")); });
+}
+
+TEST_CASE("members are served in id order by keyset, per organization and parent") {
+    SqliteStore store(":memory:");
+    store.transact([](model::Repository& r) {
+        for (int i = 9; i >= 0; --i) r.save_account(member("10000000000" + std::to_string(i), "o-one1234567", "r-aaaa"));
+        r.save_account(member("200000000000", "o-two1234567", "r-bbbb"));
+        r.save_account(member("100000000011", "o-one1234567", "ou-aaaa-12345678"));
+    });
+    store.transact([](model::Repository& r) {
+        auto first = r.members("o-one1234567", "", "", 4);
+        REQUIRE(first.size() == 4);
+        CHECK(first[0].id == "100000000000");
+        CHECK(first[3].id == "100000000003");
+        auto next = r.members("o-one1234567", "", first.back().id, 100);
+        CHECK(next.size() == 7);
+        CHECK(r.members("o-one1234567", "r-aaaa", "", 100).size() == 10);
+        CHECK(r.count_members("o-one1234567") == 11);
+        CHECK(r.count_members("o-two1234567") == 1);
+    });
+}
+
+TEST_CASE("the list queries run on indexes, never a table scan") {
+    SqliteStore store(":memory:");
+    auto plan = [&](const char* sql) {
+        storage::Statement q(store.connection(), std::string("EXPLAIN QUERY PLAN ") + sql);
+        std::string all;
+        while (q.step()) all += q.text(3) + "\n";
+        return all;
+    };
+    CHECK(plan("SELECT id FROM accounts WHERE organization_id = 'o' AND id > '' ORDER BY id LIMIT 20")
+              .find("USING") != std::string::npos);
+    CHECK(plan("SELECT id FROM accounts WHERE organization_id = 'o' AND id > '' ORDER BY id LIMIT 20")
+              .find("TEMP B-TREE") == std::string::npos);
+    CHECK(plan("SELECT id FROM accounts WHERE organization_id = 'o' AND parent_id = 'r' AND id > '' ORDER BY id")
+              .find("accounts_by_parent") != std::string::npos);
+    CHECK(plan("SELECT id FROM accounts WHERE email = 'x'").find("accounts_by_email") != std::string::npos);
+}
+
+TEST_CASE("wipe forgets everything but the schema") {
+    testing::TempDir dir;
+    SqliteStore store(dir.file("w.db"));
+    store.transact([](model::Repository& r) {
+        r.save_organization(organization());
+        r.save_account(model::default_account("111111111111"));
+        r.put_tags("111111111111", std::vector<model::Tag>{{"a", "b"}});
+        r.wipe();
+    });
+    store.transact([](model::Repository& r) {
+        CHECK(r.all_accounts().empty());
+        CHECK(!r.find_organization("o-abcdefghij"));
+        CHECK(r.tags("111111111111").empty());
+    });
+    CHECK(store.schema_version() == storage::latest_schema_version());
+}
