@@ -7,6 +7,14 @@
 
 namespace localorgs::model {
 
+// An AWS account id: exactly 12 decimal digits.
+inline bool is_account_id(std::string_view s) {
+    if (s.size() != 12) return false;
+    for (char c : s)
+        if (c < '0' || c > '9') return false;
+    return true;
+}
+
 class IdGenerator {
 public:
     explicit IdGenerator(std::uint64_t seed);

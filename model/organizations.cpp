@@ -4,14 +4,11 @@
 #include <set>
 
 #include "model/arn.hpp"
+#include "model/ids.hpp"
 #include "model/errors.hpp"
 
 namespace localorgs::model {
 namespace {
-
-bool is_account_id(std::string_view s) {
-    return s.size() == 12 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 std::vector<PolicyTypeSummary> policy_types(const OrganizationRecord& org) {
     // A new all-features organization has SCPs enabled in its root; consolidated billing has none.

@@ -1,5 +1,7 @@
 #include "server/config.hpp"
 
+#include "model/ids.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -12,15 +14,13 @@
 namespace localorgs::server {
 namespace {
 
+using model::is_account_id;
+
 using nlohmann::json;
 
 constexpr std::array kSellers = {"AWS_INC",    "AWS_INDIA", "AWS_EMEA",      "AWS_CANADA",      "AWS_BRAZIL",
                                  "AWS_JAPAN", "AWS_AUSTRALIA", "AWS_KOREA", "AWS_SOUTH_AFRICA"};
 constexpr std::array kPartitions = {"aws", "aws-cn", "aws-us-gov"};
-
-bool is_account_id(std::string_view s) {
-    return s.size() == 12 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 template <std::size_t N>
 bool one_of(std::string_view v, const std::array<const char*, N>& set) {

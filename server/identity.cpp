@@ -1,13 +1,13 @@
 #include "server/identity.hpp"
 
+#include "model/ids.hpp"
+
 #include <algorithm>
 
 namespace localorgs::server {
 namespace {
 
-bool is_account_id(std::string_view s) {
-    return s.size() == 12 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
+using model::is_account_id;
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';

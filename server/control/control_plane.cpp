@@ -1,13 +1,18 @@
 #include "server/control/control_plane.hpp"
 
+#include "model/ids.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 
+#include "model/errors.hpp"
 #include "server/config.hpp"
 
 namespace localorgs::server {
 namespace {
+
+using model::is_account_id;
 
 using nlohmann::json;
 
@@ -40,10 +45,6 @@ json account_json(const model::AccountRecord& a) {
             {"Partition", a.partition},
             {"EmailVerified", a.email_verified},
             {"OrganizationId", a.organization_id.empty() ? json(nullptr) : json(a.organization_id)}};
-}
-
-bool is_account_id(std::string_view s) {
-    return s.size() == 12 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
