@@ -47,7 +47,7 @@ public:
     };
 
     struct char_class {
-        std::array<std::uint64_t, 2> ascii{};   // bitmap for U+0000..U+007F, the common case
+        std::array<std::uint64_t, 2> ascii{};  // bitmap for U+0000..U+007F, the common case
         std::vector<code_point_range> ranges;  // sorted, disjoint: the whole set
         bool contains(char32_t c) const noexcept;
     };
