@@ -3,6 +3,8 @@
 // Request flow: target -> JSON body -> validation (on the I/O thread) -> identity ->
 // the operation in one transaction (on the database thread) -> encoding (back on an I/O thread).
 #include <boost/asio/io_context.hpp>
+#include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "model/organizations.hpp"
 #include "model/repository.hpp"
