@@ -133,14 +133,14 @@ Organization Organizations::describe_organization(Repository& repo, const Caller
 void Organizations::delete_organization(Repository& repo, const Caller& caller) {
     Membership m = management_of_organization(repo, caller);
     if (repo.count_members(m.organization.id) > 1) throw api_error(error_code::OrganizationNotEmptyException);
+    // Invitations still open die with the organization.
+    for (auto& h : repo.open_handshakes(m.organization.id, clock_.now_ms())) {
+        h.state = "CANCELED";
+        h.closed_ms = clock_.now_ms();
+        repo.save_handshake(h);
+    }
     repo.delete_all_tags(m.organization.root_id);
-    repo.delete_all_tags(m.account.id);
-    AccountRecord former = m.account;
-    former.organization_id.clear();
-    former.parent_id.clear();
-    former.joined_method.clear();
-    former.joined_ms = 0;
-    repo.save_account(former);
+    detach(repo, m.account);
     repo.delete_organization(m.organization.id);
 }
 
@@ -244,9 +244,7 @@ namespace {
 bool is_system_key(std::string_view key) { return key.size() >= 4 && key.substr(0, 4) == "aws:"; }
 }  // namespace
 
-void Organizations::tag_resource(Repository& repo, const Caller& caller, const std::string& resource_id,
-                                 const std::vector<Tag>& tags) {
-    Membership m = management_of_organization(repo, caller);
+void Organizations::check_tag_keys(const std::vector<Tag>& tags) {
     std::set<std::string_view> keys;
     for (const auto& t : tags) {
         if (is_system_key(t.key))
@@ -255,6 +253,21 @@ void Organizations::tag_resource(Repository& repo, const Caller& caller, const s
         if (!keys.insert(t.key).second)
             throw_invalid_input("DUPLICATE_TAG_KEY", "Tag keys must be unique: \"" + t.key + "\" is repeated.");
     }
+}
+
+void Organizations::detach(Repository& repo, AccountRecord& account) {
+    repo.delete_all_tags(account.id);
+    account.organization_id.clear();
+    account.parent_id.clear();
+    account.joined_method.clear();
+    account.joined_ms = 0;
+    repo.save_account(account);
+}
+
+void Organizations::tag_resource(Repository& repo, const Caller& caller, const std::string& resource_id,
+                                 const std::vector<Tag>& tags) {
+    Membership m = management_of_organization(repo, caller);
+    check_tag_keys(tags);
     require_taggable(repo, m, resource_id);
     auto existing = repo.tags(resource_id);
     std::size_t total = existing.size();

@@ -14,7 +14,19 @@
 namespace localorgs::model {
 
 struct ServiceOptions {
-    Quotas default_quotas;  // copied into each new organization
+    Quotas default_quotas;       // copied into each new organization
+    bool direct_transfer = true;  // a member of another organization may accept (AWS since Dec 2025)
+};
+
+struct InviteRequest {
+    HandshakeParty target;
+    std::optional<std::string> notes;
+    std::vector<Tag> tags;
+};
+
+struct HandshakeFilter {
+    std::optional<std::string> action_type;
+    std::optional<std::string> parent_handshake_id;
 };
 
 class Organizations {
@@ -43,6 +55,21 @@ public:
     void untag_resource(Repository& repo, const Caller& caller, const std::string& resource_id,
                         const std::vector<std::string>& keys);
 
+    // Invitations and the handshake lifecycle (model/handshakes.cpp).
+    Handshake invite_account_to_organization(Repository& repo, const Caller& caller, const InviteRequest& request);
+    Handshake accept_handshake(Repository& repo, const Caller& caller, const std::string& handshake_id);
+    Handshake decline_handshake(Repository& repo, const Caller& caller, const std::string& handshake_id);
+    Handshake cancel_handshake(Repository& repo, const Caller& caller, const std::string& handshake_id);
+    Handshake describe_handshake(Repository& repo, const Caller& caller, const std::string& handshake_id);
+    Page<Handshake> list_handshakes_for_account(Repository& repo, const Caller& caller, const HandshakeFilter& filter,
+                                                const PageRequest& page);
+    Page<Handshake> list_handshakes_for_organization(Repository& repo, const Caller& caller,
+                                                     const HandshakeFilter& filter, const PageRequest& page);
+
+    // Membership changes (model/membership.cpp).
+    void remove_account_from_organization(Repository& repo, const Caller& caller, const std::string& account_id);
+    void leave_organization(Repository& repo, const Caller& caller);
+
     // The caller's registry entry, registered with defaults on first sight (design §4).
     AccountRecord known_account(Repository& repo, const std::string& account_id);
     // Creates or updates a registry entry (email, name, seller, partition, verification) and
@@ -50,6 +77,8 @@ public:
     AccountRecord register_account(Repository& repo, const AccountRecord& entry);
 
     static constexpr std::size_t kMaxTagsPerResource = 50;
+    static constexpr Millis kInviteLifetimeMs = 15LL * 24 * 3600 * 1000;
+    static constexpr Millis kRateWindowMs = 24LL * 3600 * 1000;
 
 private:
     struct Membership {
@@ -61,6 +90,20 @@ private:
     Membership management_of_organization(Repository& repo, const Caller& caller);  // + AccessDenied
     // The organization's root or one of its member accounts, as a tag target.
     void require_taggable(Repository& repo, const Membership& m, const std::string& resource_id);
+
+    // Tags of an invitation or TagResource call: INVALID_SYSTEM_TAGS_PARAMETER, DUPLICATE_TAG_KEY.
+    static void check_tag_keys(const std::vector<Tag>& tags);
+    // The account leaves its organization: membership and the organization's tags on it go.
+    static void detach(Repository& repo, AccountRecord& account);
+    // A handshake as the caller may see it (HandshakeNotFound otherwise), lapsed ones as EXPIRED.
+    HandshakeRecord visible_handshake(Repository& repo, const std::string& id);
+    bool is_recipient(const HandshakeRecord& h, const AccountRecord& account) const;
+    // Moves an OPEN handshake to `to`, or throws the state error a closed one gives.
+    HandshakeRecord& close(HandshakeRecord& h, const std::string& to);
+    Handshake handshake_shape(const HandshakeRecord& h) const;
+    Page<Handshake> handshake_page(Repository& repo, HandshakeQuery query, std::string_view kind,
+                                   const std::string& scope, const HandshakeFilter& filter, const PageRequest& page);
+    void check_seller(const AccountRecord& management, const AccountRecord& account) const;
 
     Organization organization_shape(Repository& repo, const OrganizationRecord& org);
     Account account_shape(const AccountRecord& a, const OrganizationRecord& org, const std::string& partition);

@@ -12,6 +12,20 @@
 
 namespace localorgs::model {
 
+// Which handshakes a list wants: those an organization sent, or those an account received
+// (by account id or, for EMAIL invitations, by its address). Keyset-paged by (requested_ms, id).
+struct HandshakeQuery {
+    std::string organization_id;       // sent by this organization, or
+    std::string recipient_account_id;  // received by this account
+    std::string recipient_email;       //   or at this address (lower-cased)
+    std::string action;                // filter, "" for any
+    std::string parent_handshake_id;   // filter, "" for any
+    Millis visible_at = 0;             // only those still visible at this time
+    Millis after_requested_ms = 0;     // keyset position; after_id "" = first page
+    std::string after_id;
+    std::size_t limit = 20;
+};
+
 class Repository {
 public:
     virtual ~Repository() = default;
@@ -36,6 +50,24 @@ public:
     virtual void put_tags(std::string_view resource_id, std::span<const Tag> tags) = 0;  // upsert
     virtual void delete_tags(std::string_view resource_id, std::span<const std::string> keys) = 0;
     virtual void delete_all_tags(std::string_view resource_id) = 0;
+
+    // Handshakes.
+    virtual std::optional<HandshakeRecord> find_handshake(std::string_view id) = 0;
+    virtual void save_handshake(const HandshakeRecord& handshake) = 0;  // insert or replace
+    virtual std::vector<HandshakeRecord> list_handshakes(const HandshakeQuery& query) = 0;
+    // An OPEN INVITE from the organization to this account or address that has not lapsed at `now`.
+    virtual std::optional<HandshakeRecord> find_open_invitation(std::string_view organization_id,
+                                                                std::string_view account_id,
+                                                                std::string_view email, Millis now) = 0;
+    virtual std::vector<HandshakeRecord> open_handshakes(std::string_view organization_id, Millis now) = 0;
+    virtual std::size_t count_open_invitations(std::string_view organization_id, Millis now) = 0;
+    // INVITE handshakes requested after `since` that were not accepted (the daily rate limit).
+    virtual std::size_t count_invitations_since(std::string_view organization_id, Millis since) = 0;
+
+    // The outbox: what AWS would have emailed.
+    virtual void add_message(const OutboxMessage& message) = 0;
+    virtual std::vector<OutboxMessage> messages(std::string_view to) = 0;  // "" = all; oldest first
+    virtual void clear_messages() = 0;
 
     // Small key/value state of the emulator itself (e.g. the clock offset).
     virtual std::optional<std::string> setting(std::string_view key) = 0;

@@ -10,4 +10,9 @@ AccountRecord default_account(const std::string& id) {
     return a;
 }
 
+Millis HandshakeRecord::visible_until_ms() const {
+    constexpr Millis kRetention = 30LL * 24 * 3600 * 1000;
+    return (closed_ms ? closed_ms : expiration_ms) + kRetention;
+}
+
 }  // namespace localorgs::model

@@ -56,6 +56,40 @@ struct PolicyTypeSummary {
     std::string status;
 };
 
+// A handshake as stored. Resources are rebuilt from the snapshot taken when it was sent.
+struct HandshakeRecord {
+    std::string id;
+    std::string organization_id;
+    std::string management_account_id;  // the sender; the account in the ARN
+    std::string partition;              // of the sender, for the ARN
+    std::string action;                 // INVITE, ...
+    std::string state;                  // as stored: an OPEN one may have lapsed (see Handshakes)
+    std::string target_type;            // ACCOUNT or EMAIL, as given
+    std::string target_id;              // as given
+    std::string recipient_account_id;   // ACCOUNT targets
+    std::string recipient_email;        // EMAIL targets, lower-cased
+    std::optional<std::string> notes;
+    std::string master_email, master_name, feature_set;  // the organization when it was sent
+    std::string parent_handshake_id;
+    std::vector<Tag> tags;  // attached to the account when it accepts
+    Millis requested_ms = 0;
+    Millis expiration_ms = 0;
+    Millis closed_ms = 0;  // 0 while open
+
+    // Closed handshakes stay visible for 30 days; an open one lapses at its expiry, then 30 days.
+    Millis visible_until_ms() const;
+};
+
+// A message AWS would have emailed (the outbox of the control plane).
+struct OutboxMessage {
+    std::string id;
+    std::string to;
+    std::string subject;
+    std::string body;
+    std::string handshake_id;
+    Millis sent_ms = 0;
+};
+
 // --- AWS output shapes -------------------------------------------------------------------
 
 struct Organization {
@@ -79,6 +113,23 @@ struct Parent {
 
 struct Child {
     std::string id, type;  // ACCOUNT or ORGANIZATIONAL_UNIT
+};
+
+struct HandshakeParty {
+    std::string id, type;
+};
+
+struct HandshakeResource {
+    std::string type, value;
+    std::vector<HandshakeResource> resources;
+};
+
+struct Handshake {
+    std::string id, arn, state, action;
+    std::vector<HandshakeParty> parties;
+    std::vector<HandshakeResource> resources;
+    Millis requested_ms = 0;
+    Millis expiration_ms = 0;
 };
 
 template <class T>

@@ -53,6 +53,49 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+    Migration{2, "handshakes", R"sql(
+CREATE TABLE handshakes (
+    id                    TEXT PRIMARY KEY,
+    organization_id       TEXT NOT NULL,
+    management_account_id TEXT NOT NULL,
+    partition             TEXT NOT NULL,
+    action                TEXT NOT NULL,
+    state                 TEXT NOT NULL,
+    target_type           TEXT NOT NULL,
+    target_id             TEXT NOT NULL,
+    recipient_account_id  TEXT,
+    recipient_email       TEXT,
+    notes                 TEXT,
+    master_email          TEXT NOT NULL,
+    master_name           TEXT NOT NULL,
+    feature_set           TEXT NOT NULL,
+    parent_handshake_id   TEXT,
+    tags                  TEXT NOT NULL,
+    requested_ms          INTEGER NOT NULL,
+    expiration_ms         INTEGER NOT NULL,
+    closed_ms             INTEGER,
+    visible_until_ms      INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX handshakes_by_organization ON handshakes (organization_id, requested_ms, id);
+CREATE INDEX handshakes_by_recipient ON handshakes (recipient_account_id, requested_ms, id);
+CREATE INDEX handshakes_by_email ON handshakes (recipient_email, requested_ms, id);
+CREATE INDEX handshakes_open ON handshakes (organization_id, state, expiration_ms);
+
+CREATE TABLE outbox (
+    seq          INTEGER PRIMARY KEY,
+    id           TEXT NOT NULL UNIQUE,
+    recipient    TEXT NOT NULL,
+    subject      TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    handshake_id TEXT,
+    sent_ms      INTEGER NOT NULL
+);
+CREATE INDEX outbox_by_recipient ON outbox (lower(recipient), seq);
+
+-- Email addresses are case-insensitive: EMAIL invitations resolve through this index.
+DROP INDEX accounts_by_email;
+CREATE INDEX accounts_by_email ON accounts (lower(email));
+)sql"},
 };
 
 }  // namespace

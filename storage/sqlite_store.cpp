@@ -1,9 +1,16 @@
 #include "storage/sqlite_store.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "storage/migrations.hpp"
 
 namespace localorgs::storage {
 namespace {
+
+#define HANDSHAKE_COLUMNS                                                                                  \
+    "id, organization_id, management_account_id, partition, action, state, target_type, target_id,"          \
+    " recipient_account_id, recipient_email, notes, master_email, master_name, feature_set,"                 \
+    " parent_handshake_id, tags, requested_ms, expiration_ms, closed_ms"
 
 constexpr const char* kSql[] = {
     // find_account
@@ -11,7 +18,7 @@ constexpr const char* kSql[] = {
     " joined_method, joined_ms FROM accounts WHERE id = ?1",
     // find_account_by_email (index accounts_by_email)
     "SELECT id, email, name, seller_of_record, partition, email_verified, organization_id, parent_id,"
-    " joined_method, joined_ms FROM accounts WHERE email = ?1 ORDER BY id LIMIT 1",
+    " joined_method, joined_ms FROM accounts WHERE lower(email) = lower(?1) ORDER BY id LIMIT 1",
     // save_account
     "INSERT OR REPLACE INTO accounts (id, email, name, seller_of_record, partition, email_verified,"
     " organization_id, parent_id, joined_method, joined_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -47,8 +54,42 @@ constexpr const char* kSql[] = {
     "SELECT value FROM settings WHERE key = ?1",
     // save_setting
     "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
+    // find_handshake
+    "SELECT " HANDSHAKE_COLUMNS " FROM handshakes WHERE id = ?1",
+    // save_handshake
+    "INSERT OR REPLACE INTO handshakes (" HANDSHAKE_COLUMNS ", visible_until_ms) VALUES"
+    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+    // handshakes_of_organization (index handshakes_by_organization, keyset)
+    "SELECT " HANDSHAKE_COLUMNS " FROM handshakes WHERE organization_id = ?1 AND (requested_ms, id) > (?3, ?4)"
+    " AND visible_until_ms > ?5 AND (?6 = '' OR action = ?6) AND (?7 = '' OR parent_handshake_id = ?7)"
+    " ORDER BY requested_ms, id LIMIT ?8",
+    // handshakes_of_recipient (indexes handshakes_by_recipient and handshakes_by_email)
+    "SELECT " HANDSHAKE_COLUMNS " FROM handshakes WHERE (recipient_account_id = ?1 OR recipient_email = ?2)"
+    " AND (requested_ms, id) > (?3, ?4) AND visible_until_ms > ?5 AND (?6 = '' OR action = ?6)"
+    " AND (?7 = '' OR parent_handshake_id = ?7) ORDER BY requested_ms, id LIMIT ?8",
+    // find_open_invitation: one index lookup per way of naming the invitee
+    "SELECT * FROM (SELECT " HANDSHAKE_COLUMNS " FROM handshakes WHERE recipient_account_id = ?2"
+    " AND organization_id = ?1 AND action = 'INVITE' AND state = 'OPEN' AND expiration_ms > ?4"
+    " UNION ALL SELECT " HANDSHAKE_COLUMNS " FROM handshakes WHERE recipient_email = ?3"
+    " AND organization_id = ?1 AND action = 'INVITE' AND state = 'OPEN' AND expiration_ms > ?4) LIMIT 1",
+    // open_handshakes (index handshakes_open)
+    "SELECT " HANDSHAKE_COLUMNS " FROM handshakes WHERE organization_id = ?1 AND state = 'OPEN'"
+    " AND expiration_ms > ?2",
+    // count_open_invitations (index handshakes_open)
+    "SELECT COUNT(*) FROM handshakes WHERE organization_id = ?1 AND state = 'OPEN' AND expiration_ms > ?2"
+    " AND action = 'INVITE'",
+    // count_invitations_since (index handshakes_by_organization)
+    "SELECT COUNT(*) FROM handshakes WHERE organization_id = ?1 AND requested_ms > ?2 AND action = 'INVITE'"
+    " AND state <> 'ACCEPTED'",
+    // add_message
+    "INSERT INTO outbox (id, recipient, subject, body, handshake_id, sent_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    // all_messages
+    "SELECT id, recipient, subject, body, handshake_id, sent_ms FROM outbox ORDER BY seq",
+    // messages_to (index outbox_by_recipient)
+    "SELECT id, recipient, subject, body, handshake_id, sent_ms FROM outbox WHERE lower(recipient) = lower(?1)"
+    " ORDER BY seq",
 };
-static_assert(std::size(kSql) == 16);
+static_assert(std::size(kSql) == 27);
 
 model::AccountRecord read_account(const Statement& s) {
     model::AccountRecord a;
@@ -71,6 +112,48 @@ void bind_optional_text(Statement& s, int index, std::string_view v) {
         s.bind_null(index);
     else
         s.bind(index, v);
+}
+
+std::string tags_to_text(const std::vector<model::Tag>& tags) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& t : tags) out.push_back({{"Key", t.key}, {"Value", t.value}});
+    return out.dump();
+}
+
+std::vector<model::Tag> tags_from_text(std::string_view text) {
+    std::vector<model::Tag> out;
+    auto doc = nlohmann::json::parse(text, nullptr, false);
+    if (!doc.is_array()) return out;
+    for (const auto& t : doc) out.push_back({t.value("Key", ""), t.value("Value", "")});
+    return out;
+}
+
+model::HandshakeRecord read_handshake(const Statement& s) {
+    model::HandshakeRecord h;
+    h.id = s.text(0);
+    h.organization_id = s.text(1);
+    h.management_account_id = s.text(2);
+    h.partition = s.text(3);
+    h.action = s.text(4);
+    h.state = s.text(5);
+    h.target_type = s.text(6);
+    h.target_id = s.text(7);
+    h.recipient_account_id = s.text(8);
+    h.recipient_email = s.text(9);
+    if (!s.is_null(10)) h.notes = s.text(10);
+    h.master_email = s.text(11);
+    h.master_name = s.text(12);
+    h.feature_set = s.text(13);
+    h.parent_handshake_id = s.text(14);
+    h.tags = tags_from_text(s.text_view(15));
+    h.requested_ms = s.int64(16);
+    h.expiration_ms = s.int64(17);
+    h.closed_ms = s.is_null(18) ? 0 : s.int64(18);
+    return h;
+}
+
+model::OutboxMessage read_message(const Statement& s) {
+    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.int64(5)};
 }
 
 }  // namespace
@@ -194,6 +277,103 @@ void SqliteRepository::delete_all_tags(std::string_view resource_id) {
     stmt(Sql::delete_all_tags).bind(1, resource_id).run();
 }
 
+std::vector<model::HandshakeRecord> SqliteRepository::read_handshakes(Statement& s) {
+    std::vector<model::HandshakeRecord> out;
+    while (s.step()) out.push_back(read_handshake(s));
+    s.reset();
+    return out;
+}
+
+std::optional<model::HandshakeRecord> SqliteRepository::find_handshake(std::string_view id) {
+    auto rows = read_handshakes(stmt(Sql::find_handshake).bind(1, id));
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows.front());
+}
+
+void SqliteRepository::save_handshake(const model::HandshakeRecord& h) {
+    auto& s = stmt(Sql::save_handshake);
+    s.bind(1, h.id).bind(2, h.organization_id).bind(3, h.management_account_id).bind(4, h.partition);
+    s.bind(5, h.action).bind(6, h.state).bind(7, h.target_type).bind(8, h.target_id);
+    bind_optional_text(s, 9, h.recipient_account_id);
+    bind_optional_text(s, 10, h.recipient_email);
+    if (h.notes)
+        s.bind(11, *h.notes);
+    else
+        s.bind_null(11);
+    s.bind(12, h.master_email).bind(13, h.master_name).bind(14, h.feature_set);
+    bind_optional_text(s, 15, h.parent_handshake_id);
+    s.bind(16, tags_to_text(h.tags)).bind(17, h.requested_ms).bind(18, h.expiration_ms);
+    if (h.closed_ms)
+        s.bind(19, h.closed_ms);
+    else
+        s.bind_null(19);
+    s.bind(20, h.visible_until_ms());
+    s.run();
+}
+
+std::vector<model::HandshakeRecord> SqliteRepository::list_handshakes(const model::HandshakeQuery& q) {
+    Statement* s;
+    if (!q.organization_id.empty()) {
+        s = &stmt(Sql::handshakes_of_organization).bind(1, q.organization_id);
+    } else {
+        s = &stmt(Sql::handshakes_of_recipient);
+        // An empty key must match nothing, and NULL never equals anything.
+        bind_optional_text(*s, 1, q.recipient_account_id);
+        bind_optional_text(*s, 2, q.recipient_email);
+    }
+    s->bind(3, q.after_requested_ms).bind(4, q.after_id).bind(5, q.visible_at);
+    s->bind(6, q.action).bind(7, q.parent_handshake_id).bind(8, std::int64_t(q.limit));
+    return read_handshakes(*s);
+}
+
+std::optional<model::HandshakeRecord> SqliteRepository::find_open_invitation(std::string_view organization_id,
+                                                                             std::string_view account_id,
+                                                                             std::string_view email,
+                                                                             model::Millis now) {
+    auto& s = stmt(Sql::find_open_invitation).bind(1, organization_id);
+    bind_optional_text(s, 2, account_id);
+    bind_optional_text(s, 3, email);
+    s.bind(4, now);
+    auto rows = read_handshakes(s);
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows.front());
+}
+
+std::vector<model::HandshakeRecord> SqliteRepository::open_handshakes(std::string_view organization_id,
+                                                                      model::Millis now) {
+    return read_handshakes(stmt(Sql::open_handshakes).bind(1, organization_id).bind(2, now));
+}
+
+std::size_t SqliteRepository::count_open_invitations(std::string_view organization_id, model::Millis now) {
+    auto& s = stmt(Sql::count_open_invitations).bind(1, organization_id).bind(2, now);
+    std::size_t n = s.step() ? std::size_t(s.int64(0)) : 0;
+    s.reset();
+    return n;
+}
+
+std::size_t SqliteRepository::count_invitations_since(std::string_view organization_id, model::Millis since) {
+    auto& s = stmt(Sql::count_invitations_since).bind(1, organization_id).bind(2, since);
+    std::size_t n = s.step() ? std::size_t(s.int64(0)) : 0;
+    s.reset();
+    return n;
+}
+
+void SqliteRepository::add_message(const model::OutboxMessage& m) {
+    stmt(Sql::add_message).bind(1, m.id).bind(2, m.to).bind(3, m.subject).bind(4, m.body);
+    bind_optional_text(stmt(Sql::add_message), 5, m.handshake_id);
+    stmt(Sql::add_message).bind(6, m.sent_ms).run();
+}
+
+std::vector<model::OutboxMessage> SqliteRepository::messages(std::string_view to) {
+    auto& s = to.empty() ? stmt(Sql::all_messages) : stmt(Sql::messages_to).bind(1, to);
+    std::vector<model::OutboxMessage> out;
+    while (s.step()) out.push_back(read_message(s));
+    s.reset();
+    return out;
+}
+
+void SqliteRepository::clear_messages() { conn_.exec("DELETE FROM outbox"); }
+
 std::optional<std::string> SqliteRepository::setting(std::string_view key) {
     auto& s = stmt(Sql::setting).bind(1, key);
     std::optional<std::string> out;
@@ -207,7 +387,9 @@ void SqliteRepository::save_setting(std::string_view key, std::string_view value
 }
 
 void SqliteRepository::wipe() {
-    conn_.exec("DELETE FROM tags; DELETE FROM accounts; DELETE FROM organizations; DELETE FROM settings;");
+    conn_.exec(
+        "DELETE FROM tags; DELETE FROM accounts; DELETE FROM organizations; DELETE FROM settings;"
+        " DELETE FROM handshakes; DELETE FROM outbox;");
 }
 
 SqliteStore::SqliteStore(const std::string& path, Durability durability) : conn_(path), repo_(conn_) {

@@ -33,6 +33,20 @@ public:
     void delete_tags(std::string_view resource_id, std::span<const std::string> keys) override;
     void delete_all_tags(std::string_view resource_id) override;
 
+    std::optional<model::HandshakeRecord> find_handshake(std::string_view id) override;
+    void save_handshake(const model::HandshakeRecord& handshake) override;
+    std::vector<model::HandshakeRecord> list_handshakes(const model::HandshakeQuery& query) override;
+    std::optional<model::HandshakeRecord> find_open_invitation(std::string_view organization_id,
+                                                               std::string_view account_id, std::string_view email,
+                                                               model::Millis now) override;
+    std::vector<model::HandshakeRecord> open_handshakes(std::string_view organization_id, model::Millis now) override;
+    std::size_t count_open_invitations(std::string_view organization_id, model::Millis now) override;
+    std::size_t count_invitations_since(std::string_view organization_id, model::Millis since) override;
+
+    void add_message(const model::OutboxMessage& message) override;
+    std::vector<model::OutboxMessage> messages(std::string_view to) override;
+    void clear_messages() override;
+
     std::optional<std::string> setting(std::string_view key) override;
     void save_setting(std::string_view key, std::string_view value) override;
 
@@ -56,9 +70,21 @@ private:
         delete_all_tags,
         setting,
         save_setting,
+        find_handshake,
+        save_handshake,
+        handshakes_of_organization,
+        handshakes_of_recipient,
+        find_open_invitation,
+        open_handshakes,
+        count_open_invitations,
+        count_invitations_since,
+        add_message,
+        all_messages,
+        messages_to,
         count_
     };
     Statement& stmt(Sql which);  // prepared once, then reused
+    std::vector<model::HandshakeRecord> read_handshakes(Statement& s);
 
     Connection& conn_;
     std::array<std::unique_ptr<Statement>, std::size_t(Sql::count_)> cache_;

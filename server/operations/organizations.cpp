@@ -1,8 +1,4 @@
 // Organization, structure and tag operations.
-#include <algorithm>
-#include <array>
-#include <utility>
-
 #include "server/operations/operations.hpp"
 #include "server/wire/shapes.hpp"
 
@@ -60,7 +56,7 @@ json untag_resource(Organizations& s, Repository& r, const Caller& c, const json
     return json::object();
 }
 
-constexpr std::array<std::pair<std::string_view, Operation>, 12> kOperations{{
+constexpr Entry kOperations[] = {
     {"CreateOrganization", create_organization},
     {"DeleteOrganization", delete_organization},
     {"DescribeAccount", describe_account},
@@ -73,13 +69,10 @@ constexpr std::array<std::pair<std::string_view, Operation>, 12> kOperations{{
     {"ListTagsForResource", list_tags_for_resource},
     {"TagResource", tag_resource},
     {"UntagResource", untag_resource},
-}};
+};
 
 }  // namespace
 
-Operation find(std::string_view name) noexcept {
-    auto it = std::find_if(kOperations.begin(), kOperations.end(), [&](const auto& e) { return e.first == name; });
-    return it == kOperations.end() ? nullptr : it->second;
-}
+std::span<const Entry> organization_operations() noexcept { return kOperations; }
 
 }  // namespace localorgs::server::operations

@@ -34,6 +34,31 @@ json to_json(const model::Parent& p) { return {{"Id", p.id}, {"Type", p.type}}; 
 json to_json(const model::Child& c) { return {{"Id", c.id}, {"Type", c.type}}; }
 json to_json(const model::Tag& t) { return {{"Key", t.key}, {"Value", t.value}}; }
 
+namespace {
+json resources_json(const std::vector<model::HandshakeResource>& resources) {
+    json out = json::array();
+    for (const auto& r : resources) {
+        json item = {{"Type", r.type}, {"Value", r.value}};
+        if (!r.resources.empty()) item["Resources"] = resources_json(r.resources);
+        out.push_back(std::move(item));
+    }
+    return out;
+}
+}  // namespace
+
+json to_json(const model::Handshake& h) {
+    json parties = json::array();
+    for (const auto& p : h.parties) parties.push_back({{"Id", p.id}, {"Type", p.type}});
+    return {{"Id", h.id},
+            {"Arn", h.arn},
+            {"Parties", std::move(parties)},
+            {"State", h.state},
+            {"RequestedTimestamp", timestamp(h.requested_ms)},
+            {"ExpirationTimestamp", timestamp(h.expiration_ms)},
+            {"Action", h.action},
+            {"Resources", resources_json(h.resources)}};
+}
+
 std::optional<std::string> optional_string(const json& in, const char* name) {
     auto it = in.find(name);
     if (it == in.end() || !it->is_string()) return std::nullopt;

@@ -21,6 +21,7 @@ json to_json(const model::Root& r);
 json to_json(const model::Parent& p);
 json to_json(const model::Child& c);
 json to_json(const model::Tag& t);
+json to_json(const model::Handshake& h);
 
 // {"<list_member>": [...], "NextToken"?: "..."} (NextToken omitted on the last page).
 template <class T>

@@ -1,7 +1,9 @@
 #pragma once
 // An in-memory Repository and Store for model tests: plain maps, and a transaction that restores
 // a snapshot when the work throws, like the SQLite store's rollback.
+#include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "model/repository.hpp"
 
@@ -57,6 +59,65 @@ public:
         for (const auto& k : keys) tag_map[std::string(resource)].erase(k);
     }
     void delete_all_tags(std::string_view resource) override { tag_map.erase(std::string(resource)); }
+    std::optional<model::HandshakeRecord> find_handshake(std::string_view id) override {
+        auto it = handshakes.find(std::string(id));
+        if (it == handshakes.end()) return std::nullopt;
+        return it->second;
+    }
+    void save_handshake(const model::HandshakeRecord& h) override { handshakes[h.id] = h; }
+    std::vector<model::HandshakeRecord> list_handshakes(const model::HandshakeQuery& q) override {
+        std::vector<model::HandshakeRecord> out;
+        for (const auto& [_, h] : handshakes) {
+            bool mine = q.organization_id.empty()
+                            ? ((!q.recipient_account_id.empty() && h.recipient_account_id == q.recipient_account_id) ||
+                               (!q.recipient_email.empty() && h.recipient_email == q.recipient_email))
+                            : h.organization_id == q.organization_id;
+            if (!mine || h.visible_until_ms() <= q.visible_at) continue;
+            if (std::tie(h.requested_ms, h.id) <= std::tie(q.after_requested_ms, q.after_id)) continue;
+            if (!q.action.empty() && h.action != q.action) continue;
+            if (!q.parent_handshake_id.empty() && h.parent_handshake_id != q.parent_handshake_id) continue;
+            out.push_back(h);
+        }
+        std::sort(out.begin(), out.end(),
+                  [](const auto& a, const auto& b) { return std::tie(a.requested_ms, a.id) < std::tie(b.requested_ms, b.id); });
+        if (out.size() > q.limit) out.resize(q.limit);
+        return out;
+    }
+    std::optional<model::HandshakeRecord> find_open_invitation(std::string_view org, std::string_view account,
+                                                               std::string_view email, model::Millis now) override {
+        for (const auto& [_, h] : handshakes)
+            if (h.organization_id == org && h.action == "INVITE" && h.state == "OPEN" && h.expiration_ms > now &&
+                ((!account.empty() && h.recipient_account_id == account) ||
+                 (!email.empty() && h.recipient_email == email)))
+                return h;
+        return std::nullopt;
+    }
+    std::vector<model::HandshakeRecord> open_handshakes(std::string_view org, model::Millis now) override {
+        std::vector<model::HandshakeRecord> out;
+        for (const auto& [_, h] : handshakes)
+            if (h.organization_id == org && h.state == "OPEN" && h.expiration_ms > now) out.push_back(h);
+        return out;
+    }
+    std::size_t count_open_invitations(std::string_view org, model::Millis now) override {
+        std::size_t n = 0;
+        for (const auto& h : open_handshakes(org, now)) n += h.action == "INVITE";
+        return n;
+    }
+    std::size_t count_invitations_since(std::string_view org, model::Millis since) override {
+        std::size_t n = 0;
+        for (const auto& [_, h] : handshakes)
+            n += h.organization_id == org && h.action == "INVITE" && h.requested_ms > since && h.state != "ACCEPTED";
+        return n;
+    }
+    void add_message(const model::OutboxMessage& m) override { outbox.push_back(m); }
+    std::vector<model::OutboxMessage> messages(std::string_view to) override {
+        std::vector<model::OutboxMessage> out;
+        for (const auto& m : outbox)
+            if (to.empty() || m.to == to) out.push_back(m);
+        return out;
+    }
+    void clear_messages() override { outbox.clear(); }
+
     std::optional<std::string> setting(std::string_view key) override {
         auto it = settings.find(std::string(key));
         if (it == settings.end()) return std::nullopt;
@@ -71,6 +132,8 @@ public:
     std::map<std::string, model::OrganizationRecord> organizations;
     std::map<std::string, std::map<std::string, std::string>> tag_map;
     std::map<std::string, std::string> settings;
+    std::map<std::string, model::HandshakeRecord> handshakes;
+    std::vector<model::OutboxMessage> outbox;
 };
 
 class MemoryStore final : public model::Store {

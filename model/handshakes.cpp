@@ -1,0 +1,311 @@
+// InviteAccountToOrganization and the handshake lifecycle (reference §2.4, §3.4, §4, §5, §7).
+#include <algorithm>
+#include <cctype>
+
+#include "model/arn.hpp"
+#include "model/errors.hpp"
+#include "model/ids.hpp"
+#include "model/organizations.hpp"
+
+namespace localorgs::model {
+namespace {
+
+constexpr const char* kHandshakeReason = "ALREADY_IN_AN_ORGANIZATION";
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return s;
+}
+
+// The model's Email pattern, [^\s@]+@[^\s@]+\.[^\s@]+, as a whole-value check, within 6..64.
+bool is_email(std::string_view s) {
+    if (s.size() < 6 || s.size() > 64) return false;
+    auto at = s.find('@');
+    if (at == 0 || at == std::string_view::npos || s.find('@', at + 1) != std::string_view::npos) return false;
+    auto dot = s.rfind('.');
+    if (dot == std::string_view::npos || dot < at + 2 || dot + 1 == s.size()) return false;
+    return std::none_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); });
+}
+
+[[noreturn]] void handshake_constraint(const char* reason, std::string message) {
+    throw api_error(error_code::HandshakeConstraintViolationException, std::move(message), reason);
+}
+
+// "INVITE" -> "invite": the handshake type segment of the ARN.
+std::string arn_segment(std::string action) { return lower(std::move(action)); }
+
+bool lapsed(const HandshakeRecord& h, Millis now) { return h.state == "OPEN" && now >= h.expiration_ms; }
+
+}  // namespace
+
+bool Organizations::is_recipient(const HandshakeRecord& h, const AccountRecord& account) const {
+    if (h.target_type == "EMAIL") return lower(account.email) == h.recipient_email;
+    return account.id == h.recipient_account_id;
+}
+
+void Organizations::check_seller(const AccountRecord& management, const AccountRecord& account) const {
+    // AWS India accounts and others never mix, nor do partitions (reference §5).
+    bool india_mismatch = (management.seller_of_record == "AWS_INDIA") != (account.seller_of_record == "AWS_INDIA");
+    if (india_mismatch || management.partition != account.partition)
+        handshake_constraint("ORGANIZATION_FROM_DIFFERENT_SELLER_OF_RECORD",
+                             "You can only join an organization whose seller of record and AWS partition are the "
+                             "same as your account's.");
+}
+
+Handshake Organizations::handshake_shape(const HandshakeRecord& h) const {
+    Handshake out;
+    out.id = h.id;
+    out.arn = arn::handshake(h.partition, h.management_account_id, h.organization_id, arn_segment(h.action), h.id);
+    out.state = lapsed(h, clock_.now_ms()) ? "EXPIRED" : h.state;
+    out.action = h.action;
+    out.requested_ms = h.requested_ms;
+    out.expiration_ms = h.expiration_ms;
+    out.parties = {{h.organization_id, "ORGANIZATION"}, {h.target_id, h.target_type}};
+    out.resources.push_back({"ORGANIZATION",
+                             h.organization_id,
+                             {{"MASTER_EMAIL", h.master_email, {}},
+                              {"MASTER_NAME", h.master_name, {}},
+                              {"ORGANIZATION_FEATURE_SET", h.feature_set, {}}}});
+    out.resources.push_back({h.target_type, h.target_id, {}});
+    if (h.notes) out.resources.push_back({"NOTES", *h.notes, {}});
+    return out;
+}
+
+HandshakeRecord Organizations::visible_handshake(Repository& repo, const std::string& id) {
+    auto h = repo.find_handshake(id);
+    // Closed handshakes are deleted 30 days after closing (lapsed ones: after their expiry).
+    if (!h || clock_.now_ms() >= h->visible_until_ms()) throw api_error(error_code::HandshakeNotFoundException);
+    if (lapsed(*h, clock_.now_ms())) {
+        h->state = "EXPIRED";
+        h->closed_ms = h->expiration_ms;
+    }
+    return *std::move(h);
+}
+
+HandshakeRecord& Organizations::close(HandshakeRecord& h, const std::string& to) {
+    if (h.state == to)
+        throw api_error(error_code::HandshakeAlreadyInStateException,
+                        "The handshake " + h.id + " is already " + to + ".");
+    if (h.state != "OPEN")
+        throw api_error(error_code::InvalidHandshakeTransitionException,
+                        "You can't change the handshake " + h.id + " from " + h.state + " to " + to + ".");
+    h.state = to;
+    h.closed_ms = clock_.now_ms();
+    return h;
+}
+
+Handshake Organizations::invite_account_to_organization(Repository& repo, const Caller& caller,
+                                                        const InviteRequest& request) {
+    Membership m = management_of_organization(repo, caller);
+    const Millis now = clock_.now_ms();
+    const auto& target = request.target;
+
+    // The target: an account id for ACCOUNT, an address for EMAIL, nothing else.
+    std::optional<AccountRecord> invitee;
+    std::string email;
+    if (target.type == "ACCOUNT") {
+        if (!is_account_id(target.id))
+            throw_invalid_input("INVALID_PARTY_TYPE_TARGET",
+                                "You specified the wrong type of entity as a party: an ACCOUNT target must be a "
+                                "12-digit account id.");
+        invitee = known_account(repo, target.id);
+    } else if (target.type == "EMAIL") {
+        if (!is_email(target.id))
+            throw_invalid_input("INVALID_EMAIL_ADDRESS_TARGET",
+                                "You specified an invalid email address for the invited account owner.");
+        email = lower(target.id);
+        invitee = repo.find_account_by_email(email);
+    } else {
+        throw_invalid_input("INVALID_PARTY_TYPE_TARGET",
+                            "You specified the wrong type of entity as a party: the target must be an ACCOUNT or "
+                            "an EMAIL.");
+    }
+    check_tag_keys(request.tags);
+    if (request.tags.size() > kMaxTagsPerResource)
+        throw_constraint("MAX_TAG_LIMIT_EXCEEDED",
+                         "You have exceeded the maximum number of tags (50) allowed on this resource.");
+
+    const auto& org = m.organization;
+    if (now < org.created_ms + Millis(org.quotas.initialization_seconds) * 1000)
+        throw api_error(error_code::FinalizingOrganizationException,
+                        "AWS Organizations couldn't perform the operation because your organization is still "
+                        "initializing. Try again later.");
+    if (!m.account.email_verified) throw api_error(error_code::AccountOwnerNotVerifiedException);
+
+    if (invitee && invitee->organization_id == org.id)
+        handshake_constraint(kHandshakeReason, "The account " + invitee->id + " is already a member of this "
+                                                                              "organization.");
+    if (repo.find_open_invitation(org.id, invitee ? invitee->id : "", invitee ? lower(invitee->email) : email, now))
+        throw api_error(error_code::DuplicateHandshakeException,
+                        "A handshake with the same action and target already exists. Cancel or decline it "
+                        "before you invite the account again.");
+    if (target.type == "ACCOUNT") check_seller(m.account, *invitee);
+
+    const std::size_t members = repo.count_members(org.id);
+    if (members + repo.count_open_invitations(org.id, now) >= std::size_t(org.quotas.max_accounts))
+        handshake_constraint("ACCOUNT_NUMBER_LIMIT_EXCEEDED",
+                             "You have exceeded the allowed number of AWS accounts.");
+    const int per_day = org.quotas.invitations_per_day.value_or(std::max(20, org.quotas.max_accounts));
+    if (repo.count_invitations_since(org.id, now - kRateWindowMs) >= std::size_t(per_day))
+        handshake_constraint("HANDSHAKE_RATE_LIMIT_EXCEEDED",
+                             "You have sent too many invitations in one day. Try again later.");
+
+    HandshakeRecord h;
+    do {
+        h.id = ids_.handshake_id();
+    } while (repo.find_handshake(h.id));
+    h.organization_id = org.id;
+    h.management_account_id = m.account.id;
+    h.partition = m.account.partition;
+    h.action = "INVITE";
+    h.state = "OPEN";
+    h.target_type = target.type;
+    h.target_id = target.id;
+    if (target.type == "ACCOUNT")
+        h.recipient_account_id = target.id;
+    else
+        h.recipient_email = email;
+    h.notes = request.notes;
+    h.master_email = m.account.email;
+    h.master_name = m.account.name;
+    h.feature_set = org.feature_set;
+    h.tags = request.tags;
+    h.requested_ms = now;
+    h.expiration_ms = now + kInviteLifetimeMs;
+    repo.save_handshake(h);
+
+    OutboxMessage mail;
+    mail.id = "m-" + h.id.substr(2);
+    mail.to = target.type == "EMAIL" ? target.id : invitee->email;
+    mail.subject = "AWS Organizations: " + m.account.name + " invites your AWS account to join organization " + org.id;
+    mail.body = "The management account " + m.account.name + " (" + m.account.email + ") of AWS organization " +
+                org.id + " invites your AWS account to join it.\n" +
+                (h.notes ? "Notes: " + *h.notes + "\n" : std::string()) + "Handshake: " + h.id + "\n" +
+                "This invitation expires at " + std::to_string(h.expiration_ms / 1000) +
+                " (epoch seconds). Accept or decline it with AcceptHandshake / DeclineHandshake.\n";
+    mail.handshake_id = h.id;
+    mail.sent_ms = now;
+    repo.add_message(mail);
+    return handshake_shape(h);
+}
+
+Handshake Organizations::accept_handshake(Repository& repo, const Caller& caller, const std::string& id) {
+    AccountRecord acceptor = known_account(repo, caller.account_id);
+    HandshakeRecord h = visible_handshake(repo, id);
+    if (!is_recipient(h, acceptor)) throw api_error(error_code::AccessDeniedException);
+    if (h.state != "OPEN") {
+        close(h, "ACCEPTED");  // throws the state error
+    }
+
+    auto org = repo.find_organization(h.organization_id);
+    if (!org) throw api_error(error_code::InvalidHandshakeTransitionException);
+    AccountRecord management = known_account(repo, org->management_account_id);
+
+    if (acceptor.organization_id == org->id)
+        handshake_constraint(kHandshakeReason, "Your account is already a member of this organization.");
+    if (!acceptor.standalone()) {
+        auto current = repo.find_organization(acceptor.organization_id);
+        if (current && current->management_account_id == acceptor.id)
+            throw api_error(error_code::MasterCannotLeaveOrganizationException,
+                            "Your account is the management account of organization " + current->id +
+                                ". Delete that organization before you join another one.");
+        if (!options_.direct_transfer)
+            handshake_constraint(kHandshakeReason, "Your account is already a member of an organization.");
+    }
+    if (!management.email_verified)
+        handshake_constraint("MANAGEMENT_ACCOUNT_EMAIL_NOT_VERIFIED",
+                             "The management account of the organization has not verified its email address.");
+    check_seller(management, acceptor);
+    if (repo.count_members(org->id) >= std::size_t(org->quotas.max_accounts))
+        handshake_constraint("ACCOUNT_NUMBER_LIMIT_EXCEEDED", "You have exceeded the allowed number of AWS accounts.");
+
+    // Direct transfer: leaving the old organization and joining the new one are one step.
+    if (!acceptor.standalone()) detach(repo, acceptor);
+    acceptor.organization_id = org->id;
+    acceptor.parent_id = org->root_id;
+    acceptor.joined_method = "INVITED";
+    acceptor.joined_ms = clock_.now_ms();
+    repo.save_account(acceptor);
+    // Tags of the invitation are attached without another check (reference §2.4).
+    if (!h.tags.empty()) repo.put_tags(acceptor.id, h.tags);
+
+    repo.save_handshake(close(h, "ACCEPTED"));
+    return handshake_shape(h);
+}
+
+Handshake Organizations::decline_handshake(Repository& repo, const Caller& caller, const std::string& id) {
+    AccountRecord account = known_account(repo, caller.account_id);
+    HandshakeRecord h = visible_handshake(repo, id);
+    if (!is_recipient(h, account)) throw api_error(error_code::AccessDeniedException);
+    repo.save_handshake(close(h, "DECLINED"));
+    return handshake_shape(h);
+}
+
+Handshake Organizations::cancel_handshake(Repository& repo, const Caller& caller, const std::string& id) {
+    AccountRecord account = known_account(repo, caller.account_id);
+    HandshakeRecord h = visible_handshake(repo, id);
+    if (account.id != h.management_account_id || account.organization_id != h.organization_id)
+        throw api_error(error_code::AccessDeniedException);
+    repo.save_handshake(close(h, "CANCELED"));
+    return handshake_shape(h);
+}
+
+Handshake Organizations::describe_handshake(Repository& repo, const Caller& caller, const std::string& id) {
+    AccountRecord account = known_account(repo, caller.account_id);
+    HandshakeRecord h = visible_handshake(repo, id);
+    bool sender = account.id == h.management_account_id && account.organization_id == h.organization_id;
+    // Nobody learns that a handshake exists unless it is theirs.
+    if (!sender && !is_recipient(h, account)) throw api_error(error_code::HandshakeNotFoundException);
+    return handshake_shape(h);
+}
+
+Page<Handshake> Organizations::handshake_page(Repository& repo, HandshakeQuery query, std::string_view kind,
+                                              const std::string& scope, const HandshakeFilter& filter,
+                                              const PageRequest& page) {
+    if (filter.action_type && filter.parent_handshake_id)
+        throw_invalid_input("MAX_LIMIT_EXCEEDED_FILTER",
+                            "You can specify only one filter parameter: ActionType or ParentHandshakeId.");
+    query.action = filter.action_type.value_or("");
+    query.parent_handshake_id = filter.parent_handshake_id.value_or("");
+    std::string filter_scope = scope + "/" + query.action + "/" + query.parent_handshake_id;
+    std::string after = decode_page_token(page, kind, filter_scope);
+    if (!after.empty()) {
+        auto colon = after.find(':');
+        if (colon == std::string::npos) throw_invalid_input("INVALID_NEXT_TOKEN");
+        query.after_requested_ms = std::stoll(after.substr(0, colon));
+        query.after_id = after.substr(colon + 1);
+    }
+    query.visible_at = clock_.now_ms();
+    query.limit = page.limit() + 1;
+    auto rows = repo.list_handshakes(query);
+    Page<Handshake> out;
+    if (rows.size() > page.limit()) {
+        rows.resize(page.limit());
+        out.next_token = encode_page_token(kind, filter_scope,
+                                           std::to_string(rows.back().requested_ms) + ":" + rows.back().id);
+    }
+    out.items.reserve(rows.size());
+    for (const auto& r : rows) out.items.push_back(handshake_shape(r));
+    return out;
+}
+
+Page<Handshake> Organizations::list_handshakes_for_account(Repository& repo, const Caller& caller,
+                                                           const HandshakeFilter& filter, const PageRequest& page) {
+    // Callable while standalone: an invitee lists what it received before it joins anything.
+    AccountRecord account = known_account(repo, caller.account_id);
+    HandshakeQuery query;
+    query.recipient_account_id = account.id;
+    query.recipient_email = lower(account.email);
+    return handshake_page(repo, std::move(query), "handshakes-for-account", account.id, filter, page);
+}
+
+Page<Handshake> Organizations::list_handshakes_for_organization(Repository& repo, const Caller& caller,
+                                                                const HandshakeFilter& filter,
+                                                                const PageRequest& page) {
+    Membership m = management_of_organization(repo, caller);
+    HandshakeQuery query;
+    query.organization_id = m.organization.id;
+    return handshake_page(repo, std::move(query), "handshakes-for-organization", m.organization.id, filter, page);
+}
+
+}  // namespace localorgs::model
