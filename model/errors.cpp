@@ -13,6 +13,12 @@ constexpr std::array kErrors = {
 
 const error_info& info(error_code code) noexcept { return kErrors[static_cast<std::size_t>(code)]; }
 
+std::optional<error_code> error_code_of(std::string_view type) noexcept {
+    for (std::size_t i = 0; i < kErrors.size(); ++i)
+        if (kErrors[i].type == type) return static_cast<error_code>(i);
+    return std::nullopt;
+}
+
 api_error::api_error(error_code code, std::string message, std::string reason)
     : std::runtime_error(std::string(info(code).type)),
       code_(code),

@@ -1,6 +1,7 @@
 #pragma once
 // The domain's single error type. Everything that goes wrong on an API call is thrown as an
 // api_error; the protocol layer is the one place that turns it into an AWS JSON error body.
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -20,6 +21,8 @@ struct error_info {
 };
 
 const error_info& info(error_code code) noexcept;
+// The error whose AWS __type is `type`, if the table has it.
+std::optional<error_code> error_code_of(std::string_view type) noexcept;
 
 class api_error : public std::runtime_error {
 public:

@@ -75,6 +75,7 @@ void AwsApi::handle(Request&& request, Respond respond) {
         model::validation::validate_input(operation, input);
         model::Caller caller{identity_.account_for(request)};
         log::debug("request " + request_id + " " + caller.account_id + " " + operation);
+        if (auto fault = faults_.take(operation, caller.account_id)) throw *std::move(fault);
 
         db_.post([this, run, input = std::move(input), caller = std::move(caller), respond = std::move(respond),
                   request_id = std::move(request_id), version, keep_alive]() mutable {

@@ -9,6 +9,7 @@
 #include "model/organizations.hpp"
 #include "model/repository.hpp"
 #include "server/db_thread.hpp"
+#include "server/faults.hpp"
 #include "server/http_types.hpp"
 #include "server/identity.hpp"
 
@@ -17,8 +18,8 @@ namespace localorgs::server {
 class AwsApi {
 public:
     AwsApi(boost::asio::io_context& io, DbThread& db, model::Store& store, model::Organizations& service,
-           const Identity& identity)
-        : io_(io), db_(db), store_(store), service_(service), identity_(identity) {}
+           const Identity& identity, FaultRegistry& faults)
+        : io_(io), db_(db), store_(store), service_(service), identity_(identity), faults_(faults) {}
 
     void handle(Request&& request, Respond respond);
 
@@ -28,6 +29,7 @@ private:
     model::Store& store_;
     model::Organizations& service_;
     const Identity& identity_;
+    FaultRegistry& faults_;
 };
 
 // Parses an awsJson body: empty means {}; anything but a JSON object, or nesting deeper than

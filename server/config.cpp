@@ -186,7 +186,7 @@ void apply_config_json(const std::string& text, const std::string& origin, Confi
                        bool default_account_set) {
     json doc = json::parse(text, nullptr, false);
     if (doc.is_discarded()) throw config_error(origin + ": not valid JSON");
-    check_keys(doc, {"DefaultAccount", "Accounts", "Credentials", "Quotas"}, origin);
+    check_keys(doc, {"DefaultAccount", "Accounts", "Credentials", "Quotas", "DirectTransfer"}, origin);
     if (doc.contains("DefaultAccount") && !default_account_set) {
         std::string id = string_field(doc, "DefaultAccount", origin);
         if (!is_account_id(id)) throw config_error(origin + ".DefaultAccount: expected a 12-digit account id");
@@ -219,6 +219,10 @@ void apply_config_json(const std::string& text, const std::string& origin, Confi
             if (!is_account_id(cred.account_id)) throw config_error(where + ".AccountId: expected a 12-digit account id");
             config.credentials.push_back(std::move(cred));
         }
+    }
+    if (doc.contains("DirectTransfer")) {
+        if (!doc["DirectTransfer"].is_boolean()) throw config_error(origin + ".DirectTransfer: expected true or false");
+        config.direct_transfer = doc["DirectTransfer"].get<bool>();
     }
     if (doc.contains("Quotas")) {
         const auto& q = doc["Quotas"];

@@ -38,6 +38,7 @@ struct Config {
     std::vector<model::AccountRecord> accounts;
     std::vector<Credential> credentials;
     model::Quotas quotas;
+    bool direct_transfer = true;  // "DirectTransfer": false restores the pre-Dec-2025 behaviour
 
     std::unordered_map<std::string, std::string> account_by_access_key() const;
 };

@@ -30,19 +30,24 @@ int serve(const server::Config& config) {
                                                                       : storage::Durability::normal);
     model::SystemClock clock;
     model::IdGenerator ids;
-    model::Organizations service(clock, ids, {config.quotas});
+    model::Organizations service(clock, ids, {config.quotas, config.direct_transfer});
 
     // The configured accounts are (re)registered at start and after every reset.
     auto seed = [&](model::Repository& repo) {
         for (const auto& account : config.accounts) service.register_account(repo, account);
     };
-    store.transact(seed);
+    store.transact([&](model::Repository& repo) {
+        seed(repo);
+        // Time moved through the control plane stays moved across restarts.
+        if (auto offset = repo.setting(server::ControlPlane::kClockOffsetSetting)) clock.set_offset_ms(std::stoll(*offset));
+    });
 
     boost::asio::io_context ioc(config.io_threads);
     server::DbThread db;
     server::Identity identity(config.default_account, config.account_by_access_key());
-    server::AwsApi api(ioc, db, store, service, identity);
-    server::ControlPlane control(db, store, service, seed);
+    server::FaultRegistry faults;
+    server::AwsApi api(ioc, db, store, service, identity, faults);
+    server::ControlPlane control(db, store, service, clock, faults, seed);
     server::Transport transport(ioc, config.host, config.port, server::make_router(api, control));
     transport.start();
     std::printf("localorgs listening on %s\n", transport.url().c_str());

@@ -1,19 +1,20 @@
 #include "server/control/control_plane.hpp"
 
-#include "model/ids.hpp"
-
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 #include "model/errors.hpp"
+#include "model/ids.hpp"
+#include "model/validation/validator.hpp"
 #include "server/config.hpp"
+#include "server/url.hpp"
 
 namespace localorgs::server {
 namespace {
 
 using model::is_account_id;
-
 using nlohmann::json;
 
 // A control-plane refusal: {"Error", "Message"} with a 4xx status.
@@ -23,18 +24,41 @@ struct control_error {
     std::string message;
 };
 
+[[noreturn]] void bad_request(std::string message) {
+    throw control_error{http::status::bad_request, "InvalidRequest", std::move(message)};
+}
+
 Response reply(http::status status, const json& body, const Request& req) {
     Response res{status, req.version()};
     res.set(http::field::content_type, "application/json");
     res.keep_alive(req.keep_alive());
-    if (req.method() != http::verb::head) res.body() = body.dump(-1, ' ', false, json::error_handler_t::replace);
-    res.prepare_payload();
-    if (req.method() == http::verb::head) res.content_length(body.dump().size());
+    std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (req.method() == http::verb::head) {
+        res.content_length(text.size());
+    } else {
+        res.body() = std::move(text);
+        res.prepare_payload();
+    }
     return res;
 }
 
 Response reply(const control_error& e, const Request& req) {
     return reply(e.status, {{"Error", e.error}, {"Message", e.message}}, req);
+}
+
+json body_object(const Request& req, std::initializer_list<std::string_view> allowed) {
+    json body = req.body().empty() ? json::object() : json::parse(req.body(), nullptr, false);
+    if (body.is_discarded() || !body.is_object()) bad_request("The body must be a JSON object");
+    for (const auto& [key, _] : body.items())
+        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) bad_request("Unknown member '" + key + "'");
+    return body;
+}
+
+long long integer_member(const json& body, const char* key, long long lo, long long hi) {
+    const auto& v = body.at(key);
+    if (!v.is_number_integer() || v.get<long long>() < lo || v.get<long long>() > hi)
+        bad_request(std::string(key) + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+    return v.get<long long>();
 }
 
 json account_json(const model::AccountRecord& a) {
@@ -47,110 +71,237 @@ json account_json(const model::AccountRecord& a) {
             {"OrganizationId", a.organization_id.empty() ? json(nullptr) : json(a.organization_id)}};
 }
 
-std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+json clock_json(const model::SystemClock& clock) {
+    return {{"Now", double(clock.now_ms()) / 1000.0}, {"OffsetSeconds", double(clock.offset_ms()) / 1000.0}};
+}
 
-constexpr std::string_view kAccounts = "/_localorgs/accounts";
+json quotas_json(const model::Quotas& q) {
+    return {{"MaxAccounts", q.max_accounts},
+            {"InvitationsPerDay", q.invitations_per_day ? json(*q.invitations_per_day) : json(nullptr)},
+            {"InitializationSeconds", q.initialization_seconds}};
+}
+
+json fault_json(const Fault& f) {
+    json out = {{"FaultId", f.id},
+                {"Operation", f.operation},
+                {"Error", model::info(f.error).type},
+                {"Count", f.remaining}};
+    if (!f.message.empty()) out["Message"] = f.message;
+    if (!f.reason.empty()) out["Reason"] = f.reason;
+    if (!f.account_id.empty()) out["AccountId"] = f.account_id;
+    return out;
+}
+
+constexpr std::string_view kAccounts = "/_localorgs/accounts/";
+constexpr std::string_view kOrganizations = "/_localorgs/organizations/";
 
 }  // namespace
 
 bool ControlPlane::owns(std::string_view target) {
-    auto path = path_of(target);
+    auto path = url::path(target);
     return path.starts_with("/_localorgs/") || path == "/_localorgs" || path.starts_with("/_localstack/");
 }
 
+void ControlPlane::on_db(Request&& req, Respond respond,
+                         std::function<Response(model::Repository&, const Request&)> work) {
+    db_.post([this, req = std::move(req), respond = std::move(respond), work = std::move(work)]() {
+        Response res;
+        try {
+            store_.transact([&](model::Repository& repo) { res = work(repo, req); });
+        } catch (const control_error& e) {
+            res = reply(e, req);
+        } catch (const model::api_error& e) {
+            res = reply({http::status::conflict, std::string(model::info(e.code()).type), e.message()}, req);
+        } catch (const config_error& e) {
+            res = reply({http::status::bad_request, "InvalidRequest", e.what()}, req);
+        } catch (const std::exception& e) {
+            res = reply({http::status::internal_server_error, "InternalError", e.what()}, req);
+        }
+        respond(std::move(res));
+    });
+}
+
 void ControlPlane::handle(Request&& req, Respond respond) {
-    const std::string path(path_of(req.target()));
+    const std::string path(url::path(req.target()));
     const auto method = req.method();
-    auto not_found = [&] {
-        respond(reply({http::status::not_found, "NotFound", "No control-plane route " + path}, req));
-    };
+    using V = http::verb;
+    auto answer = [&](http::status status, const json& body) { respond(reply(status, body, req)); };
+    auto refuse = [&](const control_error& e) { respond(reply(e, req)); };
     auto wrong_method = [&] {
-        respond(reply({http::status::method_not_allowed, "MethodNotAllowed",
-                       std::string(req.method_string()) + " is not supported on " + path},
-                      req));
+        refuse({http::status::method_not_allowed, "MethodNotAllowed",
+                std::string(req.method_string()) + " is not supported on " + path});
     };
 
-    if (path == "/_localorgs/health") {
-        if (method != http::verb::get && method != http::verb::head) return wrong_method();
-        auto uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_);
-        return respond(reply(http::status::ok,
-                             {{"status", "running"}, {"version", LOCALORGS_VERSION}, {"uptime_seconds", uptime.count()}},
-                             req));
-    }
-    if (path == "/_localstack/health") {
-        if (method != http::verb::get && method != http::verb::head) return wrong_method();
-        return respond(reply(http::status::ok,
-                             {{"services", {{"organizations", "running"}}}, {"edition", "localorgs"},
-                              {"version", LOCALORGS_VERSION}},
-                             req));
-    }
+    try {
+        if (path == "/_localorgs/health") {
+            if (method != V::get && method != V::head) return wrong_method();
+            auto up = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_);
+            return answer(http::status::ok,
+                          {{"status", "running"}, {"version", LOCALORGS_VERSION}, {"uptime_seconds", up.count()}});
+        }
+        if (path == "/_localstack/health") {
+            if (method != V::get && method != V::head) return wrong_method();
+            return answer(http::status::ok, {{"services", {{"organizations", "running"}}},
+                                             {"edition", "localorgs"},
+                                             {"version", LOCALORGS_VERSION}});
+        }
 
-    // Everything below reads or writes state: it runs on the database thread.
-    auto on_db = [this, req = std::move(req), respond = std::move(respond)](
-                     std::function<Response(model::Repository&, const Request&)> work) mutable {
-        db_.post([this, req = std::move(req), respond = std::move(respond), work = std::move(work)]() {
-            Response res;
-            try {
-                store_.transact([&](model::Repository& repo) { res = work(repo, req); });
-            } catch (const control_error& e) {
-                res = reply(e, req);
-            } catch (const model::api_error& e) {
-                res = reply({http::status::conflict, std::string(model::info(e.code()).type), e.message()}, req);
-            } catch (const config_error& e) {
-                res = reply({http::status::bad_request, "InvalidRequest", e.what()}, req);
-            } catch (const std::exception& e) {
-                res = reply({http::status::internal_server_error, "InternalError", e.what()}, req);
+        if (path == "/_localorgs/reset") {
+            if (method != V::post) return wrong_method();
+            return on_db(std::move(req), std::move(respond), [this](model::Repository& repo, const Request& r) {
+                repo.wipe();
+                reseed_(repo);
+                faults_.clear();
+                clock_.set_offset_ms(0);
+                return reply(http::status::ok, json::object(), r);
+            });
+        }
+
+        if (path == "/_localorgs/clock") {
+            if (method == V::get) return answer(http::status::ok, clock_json(clock_));
+            if (method != V::post) return wrong_method();
+            json body = body_object(req, {"AdvanceSeconds", "Now", "Reset"});
+            if (body.size() != 1) bad_request("Give exactly one of AdvanceSeconds, Now or Reset");
+            model::Millis offset = clock_.offset_ms();
+            constexpr double kLimit = 1e11;  // about 3000 years, in seconds
+            if (body.contains("AdvanceSeconds")) {
+                const auto& v = body["AdvanceSeconds"];
+                if (!v.is_number() || std::abs(v.get<double>()) > kLimit) bad_request("AdvanceSeconds must be a number");
+                offset += model::Millis(v.get<double>() * 1000.0);
+            } else if (body.contains("Now")) {
+                const auto& v = body["Now"];
+                if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > kLimit)
+                    bad_request("Now must be epoch seconds");
+                offset += model::Millis(v.get<double>() * 1000.0) - clock_.now_ms();
+            } else {
+                if (body["Reset"] != true) bad_request("Reset must be true");
+                offset = 0;
             }
-            respond(std::move(res));
-        });
-    };
+            // Saved in the same order as API calls run, so no call sees half a move.
+            return on_db(std::move(req), std::move(respond), [this, offset](model::Repository& repo, const Request& r) {
+                repo.save_setting(kClockOffsetSetting, std::to_string(offset));
+                clock_.set_offset_ms(offset);
+                return reply(http::status::ok, clock_json(clock_), r);
+            });
+        }
 
-    if (path == "/_localorgs/reset") {
-        if (method != http::verb::post) return wrong_method();
-        return on_db([this](model::Repository& repo, const Request& r) {
-            repo.wipe();
-            reseed_(repo);
-            return reply(http::status::ok, json::object(), r);
-        });
-    }
-    if (path == kAccounts) {
-        if (method != http::verb::get) return wrong_method();
-        return on_db([](model::Repository& repo, const Request& r) {
-            json list = json::array();
-            for (const auto& a : repo.all_accounts()) list.push_back(account_json(a));
-            return reply(http::status::ok, {{"Accounts", std::move(list)}}, r);
-        });
-    }
-    if (path.starts_with(std::string(kAccounts) + "/")) {
-        std::string id = path.substr(kAccounts.size() + 1);
-        if (!is_account_id(id))
-            return respond(reply({http::status::bad_request, "InvalidRequest", "'" + id + "' is not a 12-digit account id"}, req));
-        if (method == http::verb::get) {
-            return on_db([id](model::Repository& repo, const Request& r) {
-                auto a = repo.find_account(id);
-                if (!a) throw control_error{http::status::not_found, "NotFound", "No account " + id + " is known"};
-                return reply(http::status::ok, account_json(*a), r);
+        if (path == "/_localorgs/outbox") {
+            if (method == V::get) {
+                std::string to = url::query_param(req.target(), "to").value_or("");
+                return on_db(std::move(req), std::move(respond), [to](model::Repository& repo, const Request& r) {
+                    json list = json::array();
+                    for (const auto& m : repo.messages(to))
+                        list.push_back({{"Id", m.id},
+                                        {"To", m.to},
+                                        {"Subject", m.subject},
+                                        {"Body", m.body},
+                                        {"HandshakeId", m.handshake_id},
+                                        {"SentTimestamp", double(m.sent_ms) / 1000.0}});
+                    return reply(http::status::ok, {{"Messages", std::move(list)}}, r);
+                });
+            }
+            if (method != V::delete_) return wrong_method();
+            return on_db(std::move(req), std::move(respond), [](model::Repository& repo, const Request& r) {
+                repo.clear_messages();
+                return reply(http::status::ok, json::object(), r);
             });
         }
-        if (method == http::verb::put) {
-            return on_db([this, id](model::Repository& repo, const Request& r) {
-                json body = r.body().empty() ? json::object() : json::parse(r.body(), nullptr, false);
-                if (body.is_discarded() || !body.is_object())
-                    throw control_error{http::status::bad_request, "InvalidRequest", "The body must be a JSON object"};
-                for (const auto& [key, _] : body.items())
-                    if (key != "Email" && key != "Name" && key != "SellerOfRecord" && key != "Partition" &&
-                        key != "EmailVerified" && key != "Id")
-                        throw control_error{http::status::bad_request, "InvalidRequest", "Unknown member '" + key + "'"};
-                if (body.contains("Id") && body["Id"] != id)
-                    throw control_error{http::status::bad_request, "InvalidRequest", "Id does not match the path"};
-                model::AccountRecord entry = repo.find_account(id).value_or(model::default_account(id));
-                apply_account_fields(body, "Account", entry);
-                return reply(http::status::ok, account_json(service_.register_account(repo, entry)), r);
+
+        if (path == "/_localorgs/faults") {
+            if (method == V::get) {
+                json list = json::array();
+                for (const auto& f : faults_.list()) list.push_back(fault_json(f));
+                return answer(http::status::ok, {{"Faults", std::move(list)}});
+            }
+            if (method == V::delete_) {
+                faults_.clear();
+                return answer(http::status::ok, json::object());
+            }
+            if (method != V::post) return wrong_method();
+            json body = body_object(req, {"Operation", "Error", "Reason", "Message", "Count", "AccountId"});
+            Fault f;
+            if (!body.contains("Operation") || !body["Operation"].is_string()) bad_request("Operation is required");
+            f.operation = body["Operation"].get<std::string>();
+            if (f.operation != "*" && !model::validation::is_known_operation(f.operation))
+                bad_request("Unknown operation '" + f.operation + "'");
+            if (!body.contains("Error") || !body["Error"].is_string()) bad_request("Error is required");
+            auto code = model::error_code_of(body["Error"].get<std::string>());
+            if (!code) bad_request("Unknown error '" + body["Error"].get<std::string>() + "'");
+            f.error = *code;
+            for (auto [key, field] : {std::pair{"Reason", &f.reason}, {"Message", &f.message}, {"AccountId", &f.account_id}}) {
+                if (!body.contains(key)) continue;
+                if (!body[key].is_string()) bad_request(std::string(key) + " must be a string");
+                *field = body[key].get<std::string>();
+            }
+            if (!f.account_id.empty() && !is_account_id(f.account_id)) bad_request("AccountId must be 12 digits");
+            if (body.contains("Count")) f.remaining = int(integer_member(body, "Count", 1, 1'000'000));
+            return answer(http::status::ok, {{"FaultId", faults_.add(std::move(f))}});
+        }
+
+        if (path == "/_localorgs/accounts") {
+            if (method != V::get) return wrong_method();
+            return on_db(std::move(req), std::move(respond), [](model::Repository& repo, const Request& r) {
+                json list = json::array();
+                for (const auto& a : repo.all_accounts()) list.push_back(account_json(a));
+                return reply(http::status::ok, {{"Accounts", std::move(list)}}, r);
             });
         }
-        return wrong_method();
+        if (path.starts_with(kAccounts)) {
+            std::string id = path.substr(kAccounts.size());
+            if (!is_account_id(id)) bad_request("'" + id + "' is not a 12-digit account id");
+            if (method == V::get) {
+                return on_db(std::move(req), std::move(respond), [id](model::Repository& repo, const Request& r) {
+                    auto a = repo.find_account(id);
+                    if (!a) throw control_error{http::status::not_found, "NotFound", "No account " + id + " is known"};
+                    return reply(http::status::ok, account_json(*a), r);
+                });
+            }
+            if (method != V::put) return wrong_method();
+            json body = body_object(req, {"Id", "Email", "Name", "SellerOfRecord", "Partition", "EmailVerified"});
+            if (body.contains("Id") && body["Id"] != id) bad_request("Id does not match the path");
+            return on_db(std::move(req), std::move(respond),
+                         [this, id, body](model::Repository& repo, const Request& r) {
+                             model::AccountRecord entry = repo.find_account(id).value_or(model::default_account(id));
+                             apply_account_fields(body, "Account", entry);
+                             return reply(http::status::ok, account_json(service_.register_account(repo, entry)), r);
+                         });
+        }
+
+        // /_localorgs/organizations/{OrgId}/quotas
+        if (path.starts_with(kOrganizations) && path.ends_with("/quotas")) {
+            std::string org_id = path.substr(kOrganizations.size(), path.size() - kOrganizations.size() - 7);
+            json body;
+            if (method == V::put) {
+                body = body_object(req, {"MaxAccounts", "InvitationsPerDay", "InitializationSeconds"});
+                if (body.contains("MaxAccounts")) integer_member(body, "MaxAccounts", 1, 1'000'000'000);
+                if (body.contains("InvitationsPerDay") && !body["InvitationsPerDay"].is_null())
+                    integer_member(body, "InvitationsPerDay", 0, 1'000'000'000);
+                if (body.contains("InitializationSeconds")) integer_member(body, "InitializationSeconds", 0, 1'000'000'000);
+            } else if (method != V::get) {
+                return wrong_method();
+            }
+            return on_db(std::move(req), std::move(respond), [org_id, body](model::Repository& repo, const Request& r) {
+                auto org = repo.find_organization(org_id);
+                if (!org)
+                    throw control_error{http::status::not_found, "NotFound", "No organization " + org_id + " exists"};
+                if (r.method() == V::put) {
+                    auto& q = org->quotas;
+                    if (body.contains("MaxAccounts")) q.max_accounts = body["MaxAccounts"].get<int>();
+                    if (body.contains("InvitationsPerDay"))
+                        q.invitations_per_day = body["InvitationsPerDay"].is_null()
+                                                    ? std::nullopt
+                                                    : std::optional<int>(body["InvitationsPerDay"].get<int>());
+                    if (body.contains("InitializationSeconds"))
+                        q.initialization_seconds = body["InitializationSeconds"].get<int>();
+                    repo.save_organization(*org);
+                }
+                return reply(http::status::ok, quotas_json(org->quotas), r);
+            });
+        }
+        refuse({http::status::not_found, "NotFound", "No control-plane route " + path});
+    } catch (const control_error& e) {
+        refuse(e);
     }
-    not_found();
 }
 
 }  // namespace localorgs::server

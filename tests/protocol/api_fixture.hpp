@@ -21,7 +21,8 @@ struct ApiFixture {
     boost::asio::io_context io;
     server::DbThread db;
     server::Identity identity{"000000000000", {{"AKIAEXAMPLE", "555555555555"}}};
-    server::AwsApi api{io, db, store, service, identity};
+    server::FaultRegistry faults;
+    server::AwsApi api{io, db, store, service, identity, faults};
 
     server::Response call(server::Request req) {
         std::optional<server::Response> out;

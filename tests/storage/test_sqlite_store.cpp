@@ -147,7 +147,18 @@ TEST_CASE("the list queries run on indexes, never a table scan") {
               .find("TEMP B-TREE") == std::string::npos);
     CHECK(plan("SELECT id FROM accounts WHERE organization_id = 'o' AND parent_id = 'r' AND id > '' ORDER BY id")
               .find("accounts_by_parent") != std::string::npos);
-    CHECK(plan("SELECT id FROM accounts WHERE email = 'x'").find("accounts_by_email") != std::string::npos);
+    CHECK(plan("SELECT id FROM accounts WHERE lower(email) = lower('X')").find("accounts_by_email") !=
+          std::string::npos);
+    const char* org_page =
+        "SELECT id FROM handshakes WHERE organization_id = 'o' AND (requested_ms, id) > (0, '') AND"
+        " visible_until_ms > 5 ORDER BY requested_ms, id LIMIT 21";
+    CHECK(plan(org_page).find("handshakes_by_organization") != std::string::npos);
+    CHECK(plan(org_page).find("TEMP B-TREE") == std::string::npos);
+    CHECK(plan("SELECT id FROM handshakes WHERE recipient_account_id = 'a' OR recipient_email = 'e'")
+              .find("SCAN handshakes") == std::string::npos);
+    CHECK(plan("SELECT COUNT(*) FROM handshakes WHERE organization_id = 'o' AND state = 'OPEN' AND"
+               " expiration_ms > 5")
+              .find("handshakes_open") != std::string::npos);
 }
 
 TEST_CASE("wipe forgets everything but the schema") {
@@ -165,4 +176,63 @@ TEST_CASE("wipe forgets everything but the schema") {
         CHECK(r.tags("111111111111").empty());
     });
     CHECK(store.schema_version() == storage::latest_schema_version());
+}
+
+TEST_CASE("handshakes, the outbox and email lookups survive a reopen") {
+    testing::TempDir dir;
+    auto path = dir.file("h.db");
+    model::HandshakeRecord h;
+    h.id = "h-0123456789abcdef0123456789abcdef";
+    h.organization_id = "o-abcdefghij";
+    h.management_account_id = "111111111111";
+    h.partition = "aws";
+    h.action = "INVITE";
+    h.state = "OPEN";
+    h.target_type = "EMAIL";
+    h.target_id = "Juan@Example.com";
+    h.recipient_email = "juan@example.com";
+    h.notes = "welcome";
+    h.master_email = "boss@example.com";
+    h.master_name = "Boss";
+    h.feature_set = "ALL";
+    h.tags = {{"team", "blue"}, {"env", ""}};
+    h.requested_ms = 1000;
+    h.expiration_ms = 2000;
+    {
+        SqliteStore store(path);
+        store.transact([&](model::Repository& r) {
+            r.save_handshake(h);
+            auto a = model::default_account("222222222222");
+            a.email = "Juan@Example.com";
+            r.save_account(a);
+            r.add_message({"m-1", "Juan@Example.com", "subject", "body", h.id, 1000});
+        });
+    }
+    SqliteStore store(path);
+    store.transact([&](model::Repository& r) {
+        auto back = r.find_handshake(h.id);
+        REQUIRE(back);
+        CHECK(back->target_id == "Juan@Example.com");
+        CHECK(back->notes == std::optional<std::string>("welcome"));
+        CHECK(back->tags == h.tags);
+        CHECK(back->closed_ms == 0);
+        CHECK(back->recipient_account_id.empty());
+        CHECK(r.find_open_invitation("o-abcdefghij", "", "juan@example.com", 1500));
+        CHECK(!r.find_open_invitation("o-abcdefghij", "", "juan@example.com", 2000));  // lapsed
+        CHECK(!r.find_open_invitation("o-abcdefghij", "", "", 1500));
+        CHECK(r.count_open_invitations("o-abcdefghij", 1500) == 1);
+        CHECK(r.count_invitations_since("o-abcdefghij", 999) == 1);
+        model::HandshakeQuery q;
+        q.recipient_email = "juan@example.com";
+        q.visible_at = 1500;
+        CHECK(r.list_handshakes(q).size() == 1);
+        q.action = "ENABLE_ALL_FEATURES";
+        CHECK(r.list_handshakes(q).empty());
+        CHECK(r.find_account_by_email("juan@EXAMPLE.com")->id == "222222222222");
+        CHECK(r.messages("juan@example.com").size() == 1);
+        CHECK(r.messages("").size() == 1);
+        CHECK(r.messages("other@example.com").empty());
+        r.clear_messages();
+        CHECK(r.messages("").empty());
+    });
 }

@@ -1,0 +1,35 @@
+#include "server/faults.hpp"
+
+#include <algorithm>
+
+namespace localorgs::server {
+
+std::string FaultRegistry::add(Fault fault) {
+    std::lock_guard lock(mutex_);
+    fault.id = "f-" + std::to_string(next_id_++);
+    faults_.push_back(fault);
+    return fault.id;
+}
+
+std::vector<Fault> FaultRegistry::list() const {
+    std::lock_guard lock(mutex_);
+    return faults_;
+}
+
+void FaultRegistry::clear() {
+    std::lock_guard lock(mutex_);
+    faults_.clear();
+}
+
+std::optional<model::api_error> FaultRegistry::take(std::string_view operation, std::string_view account_id) {
+    std::lock_guard lock(mutex_);
+    auto it = std::find_if(faults_.begin(), faults_.end(), [&](const Fault& f) {
+        return (f.operation == "*" || f.operation == operation) && (f.account_id.empty() || f.account_id == account_id);
+    });
+    if (it == faults_.end()) return std::nullopt;
+    model::api_error e(it->error, it->message, it->reason);
+    if (--it->remaining <= 0) faults_.erase(it);
+    return e;
+}
+
+}  // namespace localorgs::server

@@ -1,0 +1,38 @@
+#pragma once
+// Injected failures (control plane /_localorgs/faults): the next Count matching calls fail with
+// the given AWS error before anything runs, so clients' retry and error paths can be tested.
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/errors.hpp"
+
+namespace localorgs::server {
+
+struct Fault {
+    std::string id;
+    std::string operation;  // an operation name or "*"
+    model::error_code error;
+    std::string message;  // "" = the error's default message
+    std::string reason;   // "" = no Reason
+    int remaining = 1;
+    std::string account_id;  // "" = any caller
+};
+
+class FaultRegistry {
+public:
+    std::string add(Fault fault);  // returns its id
+    std::vector<Fault> list() const;
+    void clear();
+    // Consumes one firing of the first fault that matches this call, if any.
+    std::optional<model::api_error> take(std::string_view operation, std::string_view account_id);
+
+private:
+    mutable std::mutex mutex_;
+    std::vector<Fault> faults_;
+    std::uint64_t next_id_ = 1;
+};
+
+}  // namespace localorgs::server
