@@ -54,6 +54,7 @@ void AwsApi::handle(Request&& request, Respond respond) {
     const unsigned version = request.version();
     const bool keep_alive = request.keep_alive();
     std::string request_id = aws_json::new_request_id();
+    std::string caller_id = identity_.account_for(request);
     try {
         if (request.method() != http::verb::post)
             throw api_error(error_code::UnknownOperationException,
@@ -73,7 +74,7 @@ void AwsApi::handle(Request&& request, Respond respond) {
                             "localorgs does not implement " + operation + " yet.");
         auto input = parse_body(request.body());
         model::validation::validate_input(operation, input);
-        model::Caller caller{identity_.account_for(request)};
+        model::Caller caller{caller_id};
         log::debug("request " + request_id + " " + caller.account_id + " " + operation);
         if (auto fault = faults_.take(operation, caller.account_id)) throw *std::move(fault);
 
@@ -85,6 +86,7 @@ void AwsApi::handle(Request&& request, Respond respond) {
                 store_.transact([&](model::Repository& repo) { output = run(service_, repo, caller, input); });
             } catch (const api_error& e) {
                 failure = e;
+                remember_caller(caller);
             } catch (const std::exception& e) {
                 log::error("request " + request_id + " failed: " + e.what());
                 failure = api_error(error_code::ServiceException);
@@ -100,7 +102,17 @@ void AwsApi::handle(Request&& request, Respond respond) {
             });
         });
     } catch (const api_error& e) {
+        if (!caller_id.empty()) db_.post([this, caller = model::Caller{caller_id}] { remember_caller(caller); });
         respond(aws_json::error(e, version, keep_alive, request_id));
+    }
+}
+
+void AwsApi::remember_caller(const model::Caller& caller) {
+    // A caller is registered on first sight even when its call fails (and rolls back).
+    try {
+        store_.transact([&](model::Repository& repo) { service_.known_account(repo, caller.account_id); });
+    } catch (const std::exception& e) {
+        log::error(std::string("cannot register caller ") + caller.account_id + ": " + e.what());
     }
 }
 

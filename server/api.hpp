@@ -24,6 +24,8 @@ public:
     void handle(Request&& request, Respond respond);
 
 private:
+    void remember_caller(const model::Caller& caller);  // on the database thread
+
     boost::asio::io_context& io_;
     DbThread& db_;
     model::Store& store_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <limits>
@@ -14,6 +15,11 @@
 #include "server/log.hpp"
 
 namespace localorgs::server {
+
+namespace {
+// How long a request that had begun arriving when the server was told to stop may still take.
+constexpr std::chrono::milliseconds kStopGrace{1000};
+}  // namespace
 
 ConnectionTracker::ConnectionTracker(net::any_io_executor executor, Handler handler, TransportLimits limits)
     : executor_(std::move(executor)), handler_(std::move(handler)), limits_(limits) {}
@@ -126,10 +132,19 @@ public:
     void wind_down() override {
         net::post(stream_.get_executor(), [self = shared_from_this()] {
             // Only a connection with no byte of a next request is idle; one that has begun a
-            // request gets to finish it (bounded by the read timeout).
-            if (self->state_ == State::reading && self->buffer_.size() == 0 && self->parser_ &&
-                !self->parser_->got_some()) {
+            // request gets a short grace to finish it, so a stalled client cannot hold up the
+            // shutdown for a whole read timeout.
+            if (self->state_ != State::reading) return;
+            if (self->buffer_.size() == 0 && self->parser_ && !self->parser_->got_some()) {
                 self->close_now();
+            } else {
+                // tcp_stream ignores a new expiry while a read is pending, hence a timer of our own.
+                self->stop_timer_.emplace(self->stream_.get_executor());
+                self->stop_timer_->expires_after(
+                    std::min<std::chrono::milliseconds>(self->tracker_->limits().read_timeout, kStopGrace));
+                self->stop_timer_->async_wait([self](beast::error_code ec) {
+                    if (!ec && self->state_ == State::reading) self->close_now();
+                });
             }
         });
     }
@@ -262,6 +277,7 @@ private:
 
     void close_now() {
         state_ = State::closed;
+        if (stop_timer_) stop_timer_->cancel();  // it holds the session alive
         beast::error_code ec;
         stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
         stream_.close();
@@ -270,6 +286,7 @@ private:
     beast::tcp_stream stream_;
     // Kept across requests: it may already hold the start of the next one.
     beast::flat_buffer buffer_;
+    std::optional<net::steady_timer> stop_timer_;
     // A parser is single-use; emplaced afresh for each request.
     std::optional<http::request_parser<http::string_body>> parser_;
     // Must live until async_write completes.

@@ -1,0 +1,504 @@
+"""End-to-end harness: runs the built localorgs binary and drives it with real AWS clients.
+
+Every server listens on port 0 (the port is read from its ready line), keeps its database in a
+temporary directory, and is stopped with SIGTERM, which must end it with exit code 0. Every
+subprocess has a timeout, so a broken server fails a test instead of hanging it.
+
+The clients never see the developer's AWS configuration: this module points AWS_CONFIG_FILE and
+AWS_SHARED_CREDENTIALS_FILE at empty temporary files for the whole test process, and passes the
+credentials of the calling account explicitly (a 12-digit access key id is that account).
+"""
+
+import atexit
+import concurrent.futures
+import http.client
+import itertools
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+
+import boto3
+import botocore.config
+
+REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+READY_TIMEOUT = 10  # seconds until the ready line must have appeared
+STOP_TIMEOUT = 10  # seconds from SIGTERM until the process must have exited
+CLI_TIMEOUT = 60  # seconds for one aws CLI invocation
+HTTP_TIMEOUT = 10  # seconds for one raw HTTP exchange
+
+READY_LINE = re.compile(r"^localorgs listening on http://(?P<host>[^\s:]+):(?P<port>\d+)$")
+
+ORG_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
+ROOT_ID = re.compile(r"^r-[0-9a-z]{4,32}$")
+REQUEST_ID = re.compile(r"^[0-9A-Za-z-]{16,}$")
+
+# Regions the clients cycle through: the emulator must accept any region in the credential scope.
+REGIONS = ["eu-west-1", "us-east-1", "ap-southeast-2", "sa-east-1", "us-west-2", "eu-central-1", "ca-central-1"]
+_region_cycle = itertools.cycle(REGIONS)
+
+# Isolate every client of this process from the developer's ~/.aws.
+_ISOLATION = tempfile.TemporaryDirectory(prefix="localorgs-e2e-aws-")
+EMPTY_AWS_CONFIG = os.path.join(_ISOLATION.name, "config")
+EMPTY_AWS_CREDENTIALS = os.path.join(_ISOLATION.name, "credentials")
+for _path in (EMPTY_AWS_CONFIG, EMPTY_AWS_CREDENTIALS):
+    open(_path, "w").close()
+os.environ["AWS_CONFIG_FILE"] = EMPTY_AWS_CONFIG
+os.environ["AWS_SHARED_CREDENTIALS_FILE"] = EMPTY_AWS_CREDENTIALS
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+for _name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+              "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_ORGANIZATIONS", "AWS_CA_BUNDLE"):
+    os.environ.pop(_name, None)
+
+
+def binary_path():
+    path = os.environ.get("LOCALORGS_BIN") or os.path.join(REPO_ROOT, "build-e2e", "localorgs")
+    if not os.path.isfile(path) or not os.access(path, os.X_OK):
+        raise ServerError(f"localorgs binary not found at {path}: build it "
+                          "(cmake --build build-e2e --target localorgs) or set LOCALORGS_BIN")
+    return path
+
+
+_account_counter = itertools.count(1)
+
+
+def new_account_id(prefix=2):
+    """A 12-digit account id no other test of this process has used."""
+    return f"{prefix}{next(_account_counter):011d}"
+
+
+class ServerError(AssertionError):
+    pass
+
+
+_live_servers = set()
+
+
+@atexit.register
+def _kill_leftover_servers():
+    # A test process that dies between start and stop must not leave servers behind.
+    for server in list(_live_servers):
+        try:
+            server.close()
+        except Exception:
+            pass
+
+
+class Server:
+    """One localorgs process. Restartable on the same database file."""
+
+    def __init__(self, db=None, config=None, args=(), env=None):
+        self._dir = tempfile.TemporaryDirectory(prefix="localorgs-e2e-")
+        self.dir = self._dir.name
+        self.db = db if db is not None else os.path.join(self.dir, "localorgs.db")
+        self.config_path = None
+        if config is not None:
+            self.config_path = os.path.join(self.dir, "config.json")
+            with open(self.config_path, "w", encoding="utf-8") as f:
+                json.dump(config, f)
+        self.args = list(args)
+        self.env = env
+        self.proc = None
+        self.url = None
+        self.host = None
+        self.port = None
+        self.stdout_lines = []
+        self._stderr_path = None
+        self._runs = 0
+
+    # --- process ------------------------------------------------------------------------------
+
+    def command(self):
+        cmd = [binary_path(), "--port", "0", "--db", self.db]
+        if self.config_path:
+            cmd += ["--config", self.config_path]
+        return cmd + self.args
+
+    def start(self):
+        assert self.proc is None, "server already running"
+        self._runs += 1
+        self._stderr_path = os.path.join(self.dir, f"stderr.{self._runs}.log")
+        env = clean_env()
+        if self.env:
+            env.update(self.env)
+        self.stdout_lines = []
+        _live_servers.add(self)
+        with open(self._stderr_path, "wb") as stderr:
+            # A session of its own, so a kill reaches anything the server might have started.
+            self.proc = subprocess.Popen(self.command(), stdout=subprocess.PIPE, stderr=stderr,
+                                         stdin=subprocess.DEVNULL, env=env, text=True, bufsize=1,
+                                         start_new_session=True)
+        ready = threading.Event()
+        first_line = []
+
+        def drain(stream=self.proc.stdout):
+            # Reads the ready line, then keeps the pipe empty so the server never blocks on stdout.
+            for line in stream:
+                line = line.rstrip("\n")
+                self.stdout_lines.append(line)
+                if not first_line:
+                    first_line.append(line)
+                    ready.set()
+            ready.set()
+
+        self._drain = threading.Thread(target=drain, daemon=True)
+        self._drain.start()
+        if not ready.wait(READY_TIMEOUT) or not first_line:
+            try:
+                rc = self.proc.wait(1)
+                what = f"localorgs exited with code {rc} before printing its ready line"
+            except subprocess.TimeoutExpired:
+                what = f"localorgs printed no ready line within {READY_TIMEOUT} s"
+            self._kill()
+            raise ServerError(f"{what}; command {self.command()}; stderr:\n{self.stderr()}")
+        m = READY_LINE.match(first_line[0])
+        if not m:
+            self._kill()
+            raise ServerError(f"unexpected first stdout line {first_line[0]!r}; stderr:\n{self.stderr()}")
+        self.host, self.port = m["host"], int(m["port"])
+        if self.port == 0:
+            self._kill()
+            raise ServerError("the ready line names port 0, not the bound port")
+        self.url = f"http://{self.host}:{self.port}"
+        return self
+
+    def stop(self, sig=signal.SIGTERM):
+        """Stops the server with `sig` and returns its exit code (the caller asserts it)."""
+        if self.proc is None:
+            return None
+        proc, self.proc = self.proc, None
+        proc.send_signal(sig)
+        try:
+            rc = proc.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(STOP_TIMEOUT)
+            raise ServerError(f"localorgs did not exit within {STOP_TIMEOUT} s of {sig!r}; "
+                              f"stderr:\n{self.stderr()}")
+        finally:
+            self._close_stdout(proc)
+        return rc
+
+    def stop_cleanly(self, sig=signal.SIGTERM):
+        rc = self.stop(sig)
+        if rc != 0:
+            raise ServerError(f"localorgs exited with {rc} after {sig!r}, expected 0; stderr:\n{self.stderr()}")
+
+    def restart(self):
+        self.stop_cleanly()
+        return self.start()
+
+    def close(self):
+        """Cleanup path: kills a server still running (no exit-code check) and removes its files."""
+        try:
+            self._kill()
+        finally:
+            _live_servers.discard(self)
+            self._dir.cleanup()
+
+    def _kill(self):
+        if self.proc is not None:
+            proc, self.proc = self.proc, None
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait(STOP_TIMEOUT)
+            self._close_stdout(proc)
+
+    def _close_stdout(self, proc):
+        # Closing while the reader thread is blocked in a read would block too: close only once
+        # the pipe has reached its end.
+        self._drain.join(2)
+        if not self._drain.is_alive():
+            proc.stdout.close()
+
+    def stderr(self):
+        try:
+            with open(self._stderr_path, encoding="utf-8", errors="replace") as f:
+                return f.read()[-4000:]
+        except (OSError, TypeError):
+            return ""
+
+    # --- clients ------------------------------------------------------------------------------
+
+    def cli(self, account, *args, region=None, env=None, timeout=CLI_TIMEOUT):
+        """Runs `aws organizations ARGS` as `account`; returns a CliResult."""
+        return run_cli(self.url, account, *args, region=region, env=env, timeout=timeout)
+
+    def client(self, account, region=None, retries=1, access_key=None):
+        """A boto3 Organizations client acting as `account` (an access key id, usually 12 digits)."""
+        return make_client(self.url, access_key or account, region=region, retries=retries)
+
+    def http(self, method, path, body=None, headers=None):
+        """One raw HTTP exchange; returns an HttpResult."""
+        return raw_http(self.host, self.port, method, path, body, headers)
+
+    def api(self, operation, body=b"{}", account=None, headers=None, path="/"):
+        """A raw awsJson 1.1 call (unsigned, or with a fake SigV4 Authorization naming `account`)."""
+        h = {"Content-Type": "application/x-amz-json-1.1",
+             "X-Amz-Target": f"AWSOrganizationsV20161128.{operation}"}
+        if account is not None:
+            h["Authorization"] = sigv4_header(account)
+        if headers:
+            h.update(headers)
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body)
+        return self.http("POST", path, body, h)
+
+    def control(self, method, path, body=None):
+        """A control-plane call (`/_localorgs/...`); JSON in, HttpResult out."""
+        headers = {}
+        if body is not None and not isinstance(body, (bytes, str)):
+            body = json.dumps(body)
+            headers["Content-Type"] = "application/json"
+        return self.http(method, path, body, headers)
+
+
+def clean_env(extra=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOCALORGS_")}
+    if extra:
+        env.update(extra)
+    return env
+
+
+# --- AWS CLI ----------------------------------------------------------------------------------
+
+class CliResult:
+    def __init__(self, args, returncode, stdout, stderr):
+        self.args = args
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+        self.json = None
+        if stdout.strip():
+            try:
+                self.json = json.loads(stdout)
+            except ValueError:
+                pass
+
+    def __repr__(self):
+        return (f"CliResult(args={self.args!r}, rc={self.returncode}, stdout={self.stdout[-2000:]!r}, "
+                f"stderr={self.stderr[-2000:]!r})")
+
+
+_cli_major = None
+
+
+def cli_major_version():
+    global _cli_major
+    if _cli_major is None:
+        out = subprocess.run(["aws", "--version"], capture_output=True, text=True, timeout=CLI_TIMEOUT,
+                             env=clean_env())
+        m = re.search(r"aws-cli/(\d+)", out.stdout + out.stderr)
+        _cli_major = int(m.group(1)) if m else 1
+    return _cli_major
+
+
+def cli_service_error_rc():
+    """Exit code for an error answered by the service: 255 in AWS CLI v1, 254 in v2."""
+    return 254 if cli_major_version() >= 2 else 255
+
+
+def cli_env(account, region=None, extra=None):
+    env = clean_env()
+    env.update({
+        "AWS_ACCESS_KEY_ID": account,
+        "AWS_SECRET_ACCESS_KEY": "dummy",
+        "AWS_DEFAULT_REGION": region or next(_region_cycle),
+        "AWS_CONFIG_FILE": EMPTY_AWS_CONFIG,
+        "AWS_SHARED_CREDENTIALS_FILE": EMPTY_AWS_CREDENTIALS,
+        # Legacy mode with one attempt: nothing is retried, and a service error prints exactly
+        # "An error occurred (Code) when calling the Op operation: Message" (standard mode would
+        # add "(reached max retries: 0)").
+        "AWS_MAX_ATTEMPTS": "1",
+        "AWS_RETRY_MODE": "legacy",
+        "AWS_PAGER": "",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    })
+    if extra:
+        for k, v in extra.items():
+            if v is None:
+                env.pop(k, None)
+            else:
+                env[k] = v
+    return env
+
+
+def run_cli(url, account, *args, region=None, env=None, timeout=CLI_TIMEOUT):
+    argv = ["aws", "organizations", *args, "--endpoint-url", url, "--output", "json"]
+    try:
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+                           env=cli_env(account, region, env))
+    except subprocess.TimeoutExpired as e:
+        raise AssertionError(f"aws CLI did not finish within {timeout} s: {argv}") from e
+    return CliResult(argv, p.returncode, p.stdout, p.stderr)
+
+
+def cli_error_line(code, operation):
+    """The start of what CLI v1/v2 print on stderr for a service error."""
+    return f"An error occurred ({code}) when calling the {operation} operation: "
+
+
+# --- boto3 ------------------------------------------------------------------------------------
+
+def make_client(url, access_key, region=None, retries=1):
+    """`retries` is the total number of attempts per call (1: no retry)."""
+    session = boto3.session.Session(aws_access_key_id=access_key, aws_secret_access_key="dummy",
+                                    region_name=region or next(_region_cycle))
+    config = botocore.config.Config(retries={"total_max_attempts": retries, "mode": "standard"},
+                                    connect_timeout=HTTP_TIMEOUT, read_timeout=HTTP_TIMEOUT)
+    return session.client("organizations", endpoint_url=url, config=config)
+
+
+# --- raw HTTP ---------------------------------------------------------------------------------
+
+class HttpResult:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers  # http.client.HTTPMessage: case-insensitive get()
+        self.body = body
+        self.json = None
+        if body:
+            try:
+                self.json = json.loads(body)
+            except ValueError:
+                pass
+
+    def header(self, name):
+        return self.headers.get(name)
+
+    def __repr__(self):
+        return f"HttpResult(status={self.status}, headers={dict(self.headers)!r}, body={self.body[:2000]!r})"
+
+
+def raw_http(host, port, method, path, body=None, headers=None):
+    conn = http.client.HTTPConnection(host, port, timeout=HTTP_TIMEOUT)
+    try:
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        conn.request(method, path, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        data = resp.read()
+        return HttpResult(resp.status, resp.headers, data)
+    finally:
+        conn.close()
+
+
+def sigv4_header(access_key, region="us-east-1", date="20260101"):
+    """An Authorization header shaped like SigV4's; the emulator reads the key id, not the signature."""
+    return (f"AWS4-HMAC-SHA256 Credential={access_key}/{date}/{region}/organizations/aws4_request, "
+            "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=" + "0" * 64)
+
+
+# --- test-case base ---------------------------------------------------------------------------
+
+class ServerTestCase(unittest.TestCase):
+    """Starts one server per class (setUpClass) and stops it (exit code 0 asserted) afterwards."""
+
+    server_config = None  # dict written as --config, or None
+    server_args = ()
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = Server(config=cls.server_config, args=cls.server_args)
+        # Runs even when a subclass's setUpClass fails after this point.
+        cls.addClassCleanup(cls.server.close)
+        cls.server.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop_cleanly()  # SIGTERM must end the server with exit code 0
+        super().tearDownClass()
+
+    # Convenience wrappers --------------------------------------------------------------------
+
+    def cli(self, account, *args, **kw):
+        return self.server.cli(account, *args, **kw)
+
+    def cli_many(self, calls, workers=4):
+        """Runs independent CLI calls concurrently: `calls` is a list of (account, arg, ...)."""
+        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(self.server.cli, call[0], *call[1:]) for call in calls]
+            return [f.result() for f in futures]
+
+    def cli_ok(self, account, *args, **kw):
+        r = self.server.cli(account, *args, **kw)
+        self.assertEqual(r.returncode, 0, r)
+        return r.json
+
+    def assertCliError(self, result, code, operation, message=None):
+        """The CLI failed with the service error `code` from `operation`; returns the message."""
+        self.assertEqual(result.returncode, cli_service_error_rc(), result)
+        prefix = cli_error_line(code, operation)
+        self.assertIn(prefix, result.stderr, result)
+        text = result.stderr.split(prefix, 1)[1].strip()
+        self.assertTrue(text, f"empty error message: {result!r}")
+        if message is not None:
+            self.assertEqual(text, message)
+        self.assertEqual(result.stdout.strip(), "", result)
+        return text
+
+    def client(self, account, **kw):
+        return self.server.client(account, **kw)
+
+    def assertClientError(self, ctx, code, reason=None, message=None):
+        """For `with self.assertRaises(ClientError) as ctx`: checks code, 400, Reason; returns response."""
+        resp = ctx.exception.response
+        self.assertEqual(resp["Error"]["Code"], code, resp)
+        self.assertEqual(resp["ResponseMetadata"]["HTTPStatusCode"], 400, resp)
+        if reason is None:
+            self.assertNotIn("Reason", resp, resp)
+        else:
+            self.assertEqual(resp.get("Reason"), reason, resp)
+        self.assertTrue(resp["Error"]["Message"], resp)
+        if message is not None:
+            self.assertEqual(resp["Error"]["Message"], message)
+        return resp
+
+    def new_org(self, feature_set=None, prefix=2):
+        """A fresh account that creates its own organization; returns (account_id, Organization, root)."""
+        account = new_account_id(prefix)
+        c = self.client(account)
+        org = c.create_organization(**({"FeatureSet": feature_set} if feature_set else {}))["Organization"]
+        root = c.list_roots()["Roots"][0]
+        return account, org, root
+
+
+# --- seeding members -------------------------------------------------------------------------
+
+def seed_members(server, organization_id, parent_id, account_ids, joined_method="INVITED"):
+    """Makes known accounts members of an organization by editing the stopped server's database.
+
+    A stopgap while the API has no way to add members (invitations come later): the server is
+    stopped cleanly, the rows are updated with sqlite3, and the server is restarted on the same
+    file. Raises unittest.SkipTest if the schema is not the one this was written for.
+    """
+    server.stop_cleanly()
+    try:
+        con = sqlite3.connect(server.db, timeout=5)
+        try:
+            cols = {row[1] for row in con.execute("PRAGMA table_info(accounts)")}
+            needed = {"id", "organization_id", "parent_id", "joined_method", "joined_ms"}
+            if not needed <= cols:
+                raise unittest.SkipTest(f"accounts table has columns {sorted(cols)}; cannot seed members")
+            joined_ms = int(time.time() * 1000)
+            with con:
+                for account in account_ids:
+                    cur = con.execute(
+                        "UPDATE accounts SET organization_id = ?, parent_id = ?, joined_method = ?, joined_ms = ?"
+                        " WHERE id = ?", (organization_id, parent_id, joined_method, joined_ms, account))
+                    if cur.rowcount != 1:
+                        raise AssertionError(f"account {account} is not registered; PUT it first")
+        finally:
+            con.close()
+    finally:
+        server.start()
