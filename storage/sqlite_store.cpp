@@ -7,6 +7,8 @@
 namespace localorgs::storage {
 namespace {
 
+#define ACCOUNT_COLUMNS \
+    "id, email, name, seller_of_record, partition, email_verified, organization_id, parent_id, joined_method, joined_ms"
 #define HANDSHAKE_COLUMNS                                                                                  \
     "id, organization_id, management_account_id, partition, action, state, target_type, target_id,"          \
     " recipient_account_id, recipient_email, notes, master_email, master_name, feature_set,"                 \
@@ -14,23 +16,18 @@ namespace {
 
 constexpr const char* kSql[] = {
     // find_account
-    "SELECT id, email, name, seller_of_record, partition, email_verified, organization_id, parent_id,"
-    " joined_method, joined_ms FROM accounts WHERE id = ?1",
+    "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE id = ?1",
     // find_account_by_email (index accounts_by_email)
-    "SELECT id, email, name, seller_of_record, partition, email_verified, organization_id, parent_id,"
-    " joined_method, joined_ms FROM accounts WHERE lower(email) = lower(?1) ORDER BY id LIMIT 1",
+    "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE lower(email) = lower(?1) ORDER BY id LIMIT 1",
     // save_account
     "INSERT OR REPLACE INTO accounts (id, email, name, seller_of_record, partition, email_verified,"
     " organization_id, parent_id, joined_method, joined_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     // all_accounts
-    "SELECT id, email, name, seller_of_record, partition, email_verified, organization_id, parent_id,"
-    " joined_method, joined_ms FROM accounts ORDER BY id",
+    "SELECT " ACCOUNT_COLUMNS " FROM accounts ORDER BY id",
     // members_all (index accounts_by_organization)
-    "SELECT id, email, name, seller_of_record, partition, email_verified, organization_id, parent_id,"
-    " joined_method, joined_ms FROM accounts WHERE organization_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+    "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE organization_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
     // members_of_parent (index accounts_by_parent)
-    "SELECT id, email, name, seller_of_record, partition, email_verified, organization_id, parent_id,"
-    " joined_method, joined_ms FROM accounts WHERE organization_id = ?1 AND parent_id = ?4 AND id > ?2"
+    "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE organization_id = ?1 AND parent_id = ?4 AND id > ?2"
     " ORDER BY id LIMIT ?3",
     // count_members
     "SELECT COUNT(*) FROM accounts WHERE organization_id = ?1",
