@@ -32,6 +32,7 @@ public:
 
     // Accounts: the identity registry and each account's membership.
     virtual std::optional<AccountRecord> find_account(std::string_view id) = 0;
+    // Email addresses compare without regard to case, here and in messages().
     virtual std::optional<AccountRecord> find_account_by_email(std::string_view email) = 0;
     virtual void save_account(const AccountRecord& account) = 0;  // insert or replace
     virtual std::vector<AccountRecord> all_accounts() = 0;        // ordered by id

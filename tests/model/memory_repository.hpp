@@ -2,6 +2,7 @@
 // An in-memory Repository and Store for model tests: plain maps, and a transaction that restores
 // a snapshot when the work throws, like the SQLite store's rollback.
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <tuple>
 
@@ -18,8 +19,12 @@ public:
     }
     std::optional<model::AccountRecord> find_account_by_email(std::string_view email) override {
         for (const auto& [_, a] : accounts)
-            if (a.email == email) return a;
+            if (same_email(a.email, email)) return a;
         return std::nullopt;
+    }
+    static bool same_email(std::string_view a, std::string_view b) {
+        return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                          [](char x, char y) { return std::tolower((unsigned char)x) == std::tolower((unsigned char)y); });
     }
     void save_account(const model::AccountRecord& a) override { accounts[a.id] = a; }
     std::vector<model::AccountRecord> all_accounts() override {
@@ -113,7 +118,7 @@ public:
     std::vector<model::OutboxMessage> messages(std::string_view to) override {
         std::vector<model::OutboxMessage> out;
         for (const auto& m : outbox)
-            if (to.empty() || m.to == to) out.push_back(m);
+            if (to.empty() || same_email(m.to, to)) out.push_back(m);
         return out;
     }
     void clear_messages() override { outbox.clear(); }
