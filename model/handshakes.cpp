@@ -34,7 +34,8 @@ bool is_email(std::string_view s) {
 // "INVITE" -> "invite": the handshake type segment of the ARN.
 std::string arn_segment(std::string action) { return lower(std::move(action)); }
 
-bool lapsed(const HandshakeRecord& h, Millis now) { return h.state == "OPEN" && now >= h.expiration_ms; }
+bool pending(const HandshakeRecord& h) { return h.state == "OPEN" || h.state == "REQUESTED"; }
+bool lapsed(const HandshakeRecord& h, Millis now) { return pending(h) && now >= h.expiration_ms; }
 
 }  // namespace
 
@@ -60,14 +61,25 @@ Handshake Organizations::handshake_shape(const HandshakeRecord& h) const {
     out.action = h.action;
     out.requested_ms = h.requested_ms;
     out.expiration_ms = h.expiration_ms;
-    out.parties = {{h.organization_id, "ORGANIZATION"}, {h.target_id, h.target_type}};
-    out.resources.push_back({"ORGANIZATION",
-                             h.organization_id,
-                             {{"MASTER_EMAIL", h.master_email, {}},
-                              {"MASTER_NAME", h.master_name, {}},
-                              {"ORGANIZATION_FEATURE_SET", h.feature_set, {}}}});
-    out.resources.push_back({h.target_type, h.target_id, {}});
-    if (h.notes) out.resources.push_back({"NOTES", *h.notes, {}});
+    out.parties = {{h.organization_id, "ORGANIZATION"}};
+    if (h.action == "INVITE") {
+        out.parties.push_back({h.target_id, h.target_type});
+        out.resources.push_back({"ORGANIZATION",
+                                 h.organization_id,
+                                 {{"MASTER_EMAIL", h.master_email, {}},
+                                  {"MASTER_NAME", h.master_name, {}},
+                                  {"ORGANIZATION_FEATURE_SET", h.feature_set, {}}}});
+        out.resources.push_back({h.target_type, h.target_id, {}});
+        if (h.notes) out.resources.push_back({"NOTES", *h.notes, {}});
+    } else if (h.action == "APPROVE_ALL_FEATURES") {
+        // As AWS shows it to an invited member (reference §4.4).
+        out.parties.push_back({h.target_id, h.target_type});
+        out.resources.push_back({"PARENT_HANDSHAKE", h.parent_handshake_id, {}});
+        out.resources.push_back({"ORGANIZATION", h.organization_id, {}});
+        out.resources.push_back({h.target_type, h.target_id, {}});
+    } else {
+        out.resources.push_back({"ORGANIZATION", h.organization_id, {}});
+    }
     return out;
 }
 
@@ -86,7 +98,8 @@ HandshakeRecord& Organizations::close(HandshakeRecord& h, const std::string& to)
     if (h.state == to)
         throw api_error(error_code::HandshakeAlreadyInStateException,
                         "The handshake " + h.id + " is already " + to + ".");
-    if (h.state != "OPEN")
+    // A REQUESTED handshake still waits for others: it can be canceled or declined, not accepted.
+    if (h.state != "OPEN" && !(h.state == "REQUESTED" && to != "ACCEPTED"))
         throw api_error(error_code::InvalidHandshakeTransitionException,
                         "You can't change the handshake " + h.id + " from " + h.state + " to " + to + ".");
     h.state = to;
@@ -126,6 +139,9 @@ Handshake Organizations::invite_account_to_organization(Repository& repo, const 
                          "You have exceeded the maximum number of tags (50) allowed on this resource.");
 
     const auto& org = m.organization;
+    if (pending_migration(repo, org.id))
+        handshake_constraint("INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES",
+                             "You can't invite accounts while the organization is enabling all features.");
     if (now < org.created_ms + Millis(org.quotas.initialization_seconds) * 1000)
         throw api_error(error_code::FinalizingOrganizationException,
                         "AWS Organizations couldn't perform the operation because your organization is still "
@@ -193,10 +209,23 @@ Handshake Organizations::accept_handshake(Repository& repo, const Caller& caller
     AccountRecord acceptor = known_account(repo, caller.account_id);
     HandshakeRecord h = visible_handshake(repo, id);
     if (!is_recipient(h, acceptor)) throw api_error(error_code::AccessDeniedException);
-    if (h.state != "OPEN") {
-        close(h, "ACCEPTED");  // throws the state error
-    }
+    if (h.state != "OPEN") close(h, "ACCEPTED");  // throws the state error
+    if (h.action == "INVITE") return accept_invitation(repo, acceptor, h);
 
+    repo.save_handshake(close(h, "ACCEPTED"));
+    if (h.action == "APPROVE_ALL_FEATURES") {
+        if (auto parent = pending_migration(repo, h.organization_id)) settle_migration(repo, *parent);
+    } else if (h.action == "ENABLE_ALL_FEATURES") {
+        // The management account finalises the migration; it cannot be undone.
+        if (auto org = repo.find_organization(h.organization_id)) {
+            org->feature_set = "ALL";
+            repo.save_organization(*org);
+        }
+    }
+    return handshake_shape(h);
+}
+
+Handshake Organizations::accept_invitation(Repository& repo, AccountRecord& acceptor, HandshakeRecord& h) {
     auto org = repo.find_organization(h.organization_id);
     if (!org) throw api_error(error_code::InvalidHandshakeTransitionException);
     AccountRecord management = known_account(repo, org->management_account_id);
@@ -238,6 +267,7 @@ Handshake Organizations::decline_handshake(Repository& repo, const Caller& calle
     HandshakeRecord h = visible_handshake(repo, id);
     if (!is_recipient(h, account)) throw api_error(error_code::AccessDeniedException);
     repo.save_handshake(close(h, "DECLINED"));
+    cancel_children(repo, h);  // a declined child leaves its parent REQUESTED
     return handshake_shape(h);
 }
 
@@ -247,6 +277,7 @@ Handshake Organizations::cancel_handshake(Repository& repo, const Caller& caller
     if (account.id != h.management_account_id || account.organization_id != h.organization_id)
         throw api_error(error_code::AccessDeniedException);
     repo.save_handshake(close(h, "CANCELED"));
+    cancel_children(repo, h);
     return handshake_shape(h);
 }
 

@@ -133,7 +133,7 @@ Organization Organizations::describe_organization(Repository& repo, const Caller
 void Organizations::delete_organization(Repository& repo, const Caller& caller) {
     Membership m = management_of_organization(repo, caller);
     if (repo.count_members(m.organization.id) > 1) throw api_error(error_code::OrganizationNotEmptyException);
-    // Invitations still open die with the organization.
+    // Invitations and a migration still pending die with the organization.
     for (auto& h : repo.open_handshakes(m.organization.id, clock_.now_ms())) {
         h.state = "CANCELED";
         h.closed_ms = clock_.now_ms();
@@ -256,12 +256,14 @@ void Organizations::check_tag_keys(const std::vector<Tag>& tags) {
 }
 
 void Organizations::detach(Repository& repo, AccountRecord& account) {
+    const std::string left = account.organization_id;
     repo.delete_all_tags(account.id);
     account.organization_id.clear();
     account.parent_id.clear();
     account.joined_method.clear();
     account.joined_ms = 0;
     repo.save_account(account);
+    if (auto parent = pending_migration(repo, left)) settle_migration(repo, *parent);
 }
 
 void Organizations::tag_resource(Repository& repo, const Caller& caller, const std::string& resource_id,

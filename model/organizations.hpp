@@ -66,6 +66,9 @@ public:
     Page<Handshake> list_handshakes_for_organization(Repository& repo, const Caller& caller,
                                                      const HandshakeFilter& filter, const PageRequest& page);
 
+    // The migration from consolidated billing to all features (model/all_features.cpp).
+    Handshake enable_all_features(Repository& repo, const Caller& caller);
+
     // Membership changes (model/membership.cpp).
     void remove_account_from_organization(Repository& repo, const Caller& caller, const std::string& account_id);
     void leave_organization(Repository& repo, const Caller& caller);
@@ -79,6 +82,7 @@ public:
     static constexpr std::size_t kMaxTagsPerResource = 50;
     static constexpr Millis kInviteLifetimeMs = 15LL * 24 * 3600 * 1000;
     static constexpr Millis kRateWindowMs = 24LL * 3600 * 1000;
+    static constexpr Millis kAllFeaturesLifetimeMs = 90LL * 24 * 3600 * 1000;
 
 private:
     struct Membership {
@@ -93,8 +97,16 @@ private:
 
     // Tags of an invitation or TagResource call: INVALID_SYSTEM_TAGS_PARAMETER, DUPLICATE_TAG_KEY.
     static void check_tag_keys(const std::vector<Tag>& tags);
-    // The account leaves its organization: membership and the organization's tags on it go.
-    static void detach(Repository& repo, AccountRecord& account);
+    // The account leaves its organization: membership and the organization's tags on it go, and
+    // a pending all-features migration no longer waits for its approval.
+    void detach(Repository& repo, AccountRecord& account);
+    // The organization's pending ENABLE_ALL_FEATURES handshake, if any.
+    std::optional<HandshakeRecord> pending_migration(Repository& repo, const std::string& organization_id);
+    // REQUESTED parent -> OPEN once every child addressed to a current member is ACCEPTED.
+    void settle_migration(Repository& repo, HandshakeRecord& parent);
+    // Closes the OPEN children of a parent that was canceled or declined.
+    void cancel_children(Repository& repo, const HandshakeRecord& parent);
+    Handshake accept_invitation(Repository& repo, AccountRecord& acceptor, HandshakeRecord& h);
     // A handshake as the caller may see it (HandshakeNotFound otherwise), lapsed ones as EXPIRED.
     HandshakeRecord visible_handshake(Repository& repo, const std::string& id);
     bool is_recipient(const HandshakeRecord& h, const AccountRecord& account) const;

@@ -60,7 +60,9 @@ public:
     virtual std::optional<HandshakeRecord> find_open_invitation(std::string_view organization_id,
                                                                 std::string_view account_id,
                                                                 std::string_view email, Millis now) = 0;
+    // The organization's handshakes still OPEN or REQUESTED (not lapsed at `now`).
     virtual std::vector<HandshakeRecord> open_handshakes(std::string_view organization_id, Millis now) = 0;
+    virtual std::vector<HandshakeRecord> child_handshakes(std::string_view parent_handshake_id) = 0;
     virtual std::size_t count_open_invitations(std::string_view organization_id, Millis now) = 0;
     // INVITE handshakes requested after `since` that were not accepted (the daily rate limit).
     virtual std::size_t count_invitations_since(std::string_view organization_id, Millis since) = 0;

@@ -96,6 +96,9 @@ CREATE INDEX outbox_by_recipient ON outbox (lower(recipient), seq);
 DROP INDEX accounts_by_email;
 CREATE INDEX accounts_by_email ON accounts (lower(email));
 )sql"},
+    Migration{3, "all features migration", R"sql(
+CREATE INDEX handshakes_by_parent ON handshakes (parent_handshake_id);
+)sql"},
 };
 
 }  // namespace

@@ -70,7 +70,7 @@ constexpr const char* kSql[] = {
     " UNION ALL SELECT " HANDSHAKE_COLUMNS " FROM handshakes WHERE recipient_email = ?3"
     " AND organization_id = ?1 AND action = 'INVITE' AND state = 'OPEN' AND expiration_ms > ?4) LIMIT 1",
     // open_handshakes (index handshakes_open)
-    "SELECT " HANDSHAKE_COLUMNS " FROM handshakes WHERE organization_id = ?1 AND state = 'OPEN'"
+    "SELECT " HANDSHAKE_COLUMNS " FROM handshakes WHERE organization_id = ?1 AND state IN ('OPEN', 'REQUESTED')"
     " AND expiration_ms > ?2",
     // count_open_invitations (index handshakes_open)
     "SELECT COUNT(*) FROM handshakes WHERE organization_id = ?1 AND state = 'OPEN' AND expiration_ms > ?2"
@@ -85,8 +85,10 @@ constexpr const char* kSql[] = {
     // messages_to (index outbox_by_recipient)
     "SELECT id, recipient, subject, body, handshake_id, sent_ms FROM outbox WHERE lower(recipient) = lower(?1)"
     " ORDER BY seq",
+    // child_handshakes (index handshakes_by_parent)
+    "SELECT " HANDSHAKE_COLUMNS " FROM handshakes WHERE parent_handshake_id = ?1 ORDER BY requested_ms, id",
 };
-static_assert(std::size(kSql) == 27);
+static_assert(std::size(kSql) == 28);
 
 model::AccountRecord read_account(const Statement& s) {
     model::AccountRecord a;
@@ -339,6 +341,10 @@ std::optional<model::HandshakeRecord> SqliteRepository::find_open_invitation(std
 std::vector<model::HandshakeRecord> SqliteRepository::open_handshakes(std::string_view organization_id,
                                                                       model::Millis now) {
     return read_handshakes(stmt(Sql::open_handshakes).bind(1, organization_id).bind(2, now));
+}
+
+std::vector<model::HandshakeRecord> SqliteRepository::child_handshakes(std::string_view parent_handshake_id) {
+    return read_handshakes(stmt(Sql::child_handshakes).bind(1, parent_handshake_id));
 }
 
 std::size_t SqliteRepository::count_open_invitations(std::string_view organization_id, model::Millis now) {

@@ -40,6 +40,7 @@ public:
                                                                std::string_view account_id, std::string_view email,
                                                                model::Millis now) override;
     std::vector<model::HandshakeRecord> open_handshakes(std::string_view organization_id, model::Millis now) override;
+    std::vector<model::HandshakeRecord> child_handshakes(std::string_view parent_handshake_id) override;
     std::size_t count_open_invitations(std::string_view organization_id, model::Millis now) override;
     std::size_t count_invitations_since(std::string_view organization_id, model::Millis since) override;
 
@@ -81,6 +82,7 @@ private:
         add_message,
         all_messages,
         messages_to,
+        child_handshakes,
         count_
     };
     Statement& stmt(Sql which);  // prepared once, then reused

@@ -49,6 +49,9 @@ json list_handshakes_for_organization(Organizations& s, Repository& r, const Cal
     return w::page_to_json(s.list_handshakes_for_organization(r, c, filter_of(in), w::page_request(in)),
                            "Handshakes");
 }
+json enable_all_features(Organizations& s, Repository& r, const Caller& c, const json&) {
+    return handshake_result(s.enable_all_features(r, c));
+}
 json remove_account_from_organization(Organizations& s, Repository& r, const Caller& c, const json& in) {
     s.remove_account_from_organization(r, c, w::string_member(in, "AccountId"));
     return json::object();
@@ -63,6 +66,7 @@ constexpr Entry kOperations[] = {
     {"CancelHandshake", cancel_handshake},
     {"DeclineHandshake", decline_handshake},
     {"DescribeHandshake", describe_handshake},
+    {"EnableAllFeatures", enable_all_features},
     {"InviteAccountToOrganization", invite_account_to_organization},
     {"LeaveOrganization", leave_organization},
     {"ListHandshakesForAccount", list_handshakes_for_account},

@@ -100,12 +100,21 @@ public:
     std::vector<model::HandshakeRecord> open_handshakes(std::string_view org, model::Millis now) override {
         std::vector<model::HandshakeRecord> out;
         for (const auto& [_, h] : handshakes)
-            if (h.organization_id == org && h.state == "OPEN" && h.expiration_ms > now) out.push_back(h);
+            if (h.organization_id == org && (h.state == "OPEN" || h.state == "REQUESTED") && h.expiration_ms > now)
+                out.push_back(h);
+        return out;
+    }
+    std::vector<model::HandshakeRecord> child_handshakes(std::string_view parent) override {
+        std::vector<model::HandshakeRecord> out;
+        for (const auto& [_, h] : handshakes)
+            if (h.parent_handshake_id == parent) out.push_back(h);
+        std::sort(out.begin(), out.end(),
+                  [](const auto& a, const auto& b) { return std::tie(a.requested_ms, a.id) < std::tie(b.requested_ms, b.id); });
         return out;
     }
     std::size_t count_open_invitations(std::string_view org, model::Millis now) override {
         std::size_t n = 0;
-        for (const auto& h : open_handshakes(org, now)) n += h.action == "INVITE";
+        for (const auto& h : open_handshakes(org, now)) n += h.action == "INVITE" && h.state == "OPEN";
         return n;
     }
     std::size_t count_invitations_since(std::string_view org, model::Millis since) override {

@@ -1422,70 +1422,6 @@ TEST_CASE_FIXTURE(HandshakeFixture, "handshakes: every invitation sent leaves on
 
 namespace {
 
-// The SQLite store (storage/sqlite_store.cpp) finds an account by email case-insensitively;
-// MemoryRepository compares exactly. This wrapper gives the in-memory repository the production
-// semantics, so the model's handling of mixed-case registered addresses can be tested.
-class NoCaseEmailRepository final : public model::Repository {
-public:
-    testing::MemoryRepository mem;
-
-    static std::string lower(std::string_view s) {
-        std::string out(s);
-        for (auto& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
-        return out;
-    }
-    std::optional<model::AccountRecord> find_account_by_email(std::string_view email) override {
-        for (const auto& [_, a] : mem.accounts)
-            if (lower(a.email) == lower(email)) return a;
-        return std::nullopt;
-    }
-
-    std::optional<model::AccountRecord> find_account(std::string_view id) override {
-        return mem.find_account(id);
-    }
-    void save_account(const model::AccountRecord& a) override { mem.save_account(a); }
-    std::vector<model::AccountRecord> all_accounts() override { return mem.all_accounts(); }
-    std::vector<model::AccountRecord> members(std::string_view org, std::string_view parent,
-                                              std::string_view after, std::size_t limit) override {
-        return mem.members(org, parent, after, limit);
-    }
-    std::size_t count_members(std::string_view org) override { return mem.count_members(org); }
-    std::optional<model::OrganizationRecord> find_organization(std::string_view id) override {
-        return mem.find_organization(id);
-    }
-    void save_organization(const model::OrganizationRecord& o) override { mem.save_organization(o); }
-    void delete_organization(std::string_view id) override { mem.delete_organization(id); }
-    std::vector<Tag> tags(std::string_view r) override { return mem.tags(r); }
-    void put_tags(std::string_view r, std::span<const Tag> t) override { mem.put_tags(r, t); }
-    void delete_tags(std::string_view r, std::span<const std::string> k) override { mem.delete_tags(r, k); }
-    void delete_all_tags(std::string_view r) override { mem.delete_all_tags(r); }
-    std::optional<model::HandshakeRecord> find_handshake(std::string_view id) override {
-        return mem.find_handshake(id);
-    }
-    void save_handshake(const model::HandshakeRecord& h) override { mem.save_handshake(h); }
-    std::vector<model::HandshakeRecord> list_handshakes(const model::HandshakeQuery& q) override {
-        return mem.list_handshakes(q);
-    }
-    std::optional<model::HandshakeRecord> find_open_invitation(std::string_view org, std::string_view account,
-                                                               std::string_view email, Millis now) override {
-        return mem.find_open_invitation(org, account, email, now);
-    }
-    std::vector<model::HandshakeRecord> open_handshakes(std::string_view org, Millis now) override {
-        return mem.open_handshakes(org, now);
-    }
-    std::size_t count_open_invitations(std::string_view org, Millis now) override {
-        return mem.count_open_invitations(org, now);
-    }
-    std::size_t count_invitations_since(std::string_view org, Millis since) override {
-        return mem.count_invitations_since(org, since);
-    }
-    void add_message(const model::OutboxMessage& m) override { mem.add_message(m); }
-    std::vector<model::OutboxMessage> messages(std::string_view to) override { return mem.messages(to); }
-    void clear_messages() override { mem.clear_messages(); }
-    std::optional<std::string> setting(std::string_view key) override { return mem.setting(key); }
-    void save_setting(std::string_view key, std::string_view value) override { mem.save_setting(key, value); }
-    void wipe() override { mem.wipe(); }
-};
 
 }  // namespace
 
@@ -1494,7 +1430,7 @@ TEST_CASE(
     model::FakeClock clock;
     model::IdGenerator ids{99};
     model::Organizations orgs{clock, ids, {}};
-    NoCaseEmailRepository repo;
+    testing::MemoryRepository repo;  // compares emails without regard to case, like SQLite
     auto enroll = [&](const std::string& id, const std::string& email) {
         auto entry = model::default_account(id);
         entry.email = email;
@@ -1527,5 +1463,5 @@ TEST_CASE(
         expect_error([&] { invite(by_account(kInvitee.account_id)); }, kHandshakeConstraint,
                      "ALREADY_IN_AN_ORGANIZATION");
     }
-    CHECK(repo.mem.outbox.size() == repo.mem.handshakes.size());
+    CHECK(repo.outbox.size() == repo.handshakes.size());
 }
