@@ -17,7 +17,8 @@ std::string lower(std::string s) {
     return s;
 }
 
-// The model's Email pattern, [^\s@]+@[^\s@]+\.[^\s@]+, as a whole-value check, within 6..64.
+// The model's Email pattern, [^\s@]+@[^\s@]+\.[^\s@]+, applied to the whole value (the model
+// leaves it unanchored) and a little stricter: one @, a dot after it, not last; 6..64 characters.
 bool is_email(std::string_view s) {
     if (s.size() < 6 || s.size() > 64) return false;
     auto at = s.find('@');
