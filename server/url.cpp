@@ -18,7 +18,8 @@ std::string percent_decode(std::string_view s) {
             out.push_back(char(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
             i += 2;
         } else {
-            out.push_back(s[i] == '+' ? ' ' : s[i]);
+            // '+' stays '+': the values read here (emails, credentials) never mean a space by it.
+            out.push_back(s[i]);
         }
     }
     return out;
