@@ -1,6 +1,7 @@
 #pragma once
 // The storage contract of the model. storage/ implements it over SQLite; tests use an in-memory
 // one. Every method runs inside the unit of work opened by Store::transact.
+#include <exception>
 #include <functional>
 #include <optional>
 #include <span>
@@ -80,12 +81,30 @@ public:
     virtual void wipe() = 0;
 };
 
-// Hands out the repository inside one transaction per call: committed when `work` returns,
-// rolled back when it throws.
+// One API call's work on the repository.
+struct UnitOfWork {
+    std::function<void(Repository&)> work;
+    std::exception_ptr error;  // set when the work threw (and was undone) or its commit failed
+};
+
+// Hands out the repository inside transactions.
 class Store {
 public:
     virtual ~Store() = default;
+    // One transaction: committed when `work` returns, rolled back when it throws.
     virtual void transact(const std::function<void(Repository&)>& work) = 0;
+    // Group commit: every unit runs in one transaction, each undone on its own if it throws, and
+    // one commit (one sync) makes them all durable together. Nothing is visible to anyone before
+    // that commit. The default runs each unit in a transaction of its own.
+    virtual void transact_each(std::span<UnitOfWork> units) {
+        for (auto& u : units) {
+            try {
+                transact(u.work);
+            } catch (...) {
+                u.error = std::current_exception();
+            }
+        }
+    }
 };
 
 }  // namespace localorgs::model

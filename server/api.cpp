@@ -78,42 +78,46 @@ void AwsApi::handle(Request&& request, Respond respond) {
         log::debug("request " + request_id + " " + caller.account_id + " " + operation);
         if (auto fault = faults_.take(operation, caller.account_id)) throw *std::move(fault);
 
-        db_.post([this, run, input = std::move(input), caller = std::move(caller), respond = std::move(respond),
-                  request_id = std::move(request_id), version, keep_alive]() mutable {
-            nlohmann::json output;
-            std::optional<api_error> failure;
-            try {
-                store_.transact([&](model::Repository& repo) { output = run(service_, repo, caller, input); });
-            } catch (const api_error& e) {
-                failure = e;
-                remember_caller(caller);
-            } catch (const std::exception& e) {
-                log::error("request " + request_id + " failed: " + e.what());
-                failure = api_error(error_code::ServiceException);
-            }
-            // Serialisation happens off the database thread, which only does database work.
-            boost::asio::post(io_, [output = std::move(output), failure = std::move(failure),
-                                    respond = std::move(respond), request_id = std::move(request_id), version,
-                                    keep_alive]() {
-                if (failure)
-                    respond(aws_json::error(*failure, version, keep_alive, request_id));
-                else
-                    respond(aws_json::success(output, version, keep_alive, request_id));
+        auto output = std::make_shared<nlohmann::json>();
+        db_.submit(
+            [this, run, input = std::move(input), caller, output](model::Repository& repo) {
+                *output = run(service_, repo, caller, input);
+            },
+            [this, output, caller, respond = std::move(respond), request_id = std::move(request_id), version,
+             keep_alive](std::exception_ptr error) {
+                std::optional<api_error> failure;
+                if (error) {
+                    try {
+                        std::rethrow_exception(error);
+                    } catch (const api_error& e) {
+                        failure = e;
+                        remember_caller(caller.account_id);
+                    } catch (const std::exception& e) {
+                        log::error("request " + request_id + " failed: " + e.what());
+                        failure = api_error(error_code::ServiceException);
+                    }
+                }
+                // Serialisation happens off the database thread, which only does database work.
+                boost::asio::post(io_, [output, failure = std::move(failure), respond, request_id, version,
+                                        keep_alive]() {
+                    if (failure)
+                        respond(aws_json::error(*failure, version, keep_alive, request_id));
+                    else
+                        respond(aws_json::success(*output, version, keep_alive, request_id));
+                });
             });
-        });
     } catch (const api_error& e) {
-        if (!caller_id.empty()) db_.post([this, caller = model::Caller{caller_id}] { remember_caller(caller); });
+        if (!caller_id.empty()) remember_caller(caller_id);
         respond(aws_json::error(e, version, keep_alive, request_id));
     }
 }
 
-void AwsApi::remember_caller(const model::Caller& caller) {
-    // A caller is registered on first sight even when its call fails (and rolls back).
-    try {
-        store_.transact([&](model::Repository& repo) { service_.known_account(repo, caller.account_id); });
-    } catch (const std::exception& e) {
-        log::error(std::string("cannot register caller ") + caller.account_id + ": " + e.what());
-    }
+void AwsApi::remember_caller(const std::string& account_id) {
+    // A caller is registered on first sight even when its call fails (and is undone).
+    db_.submit([this, account_id](model::Repository& repo) { service_.known_account(repo, account_id); },
+               [account_id](std::exception_ptr error) {
+                   if (error) log::error("cannot register caller " + account_id);
+               });
 }
 
 }  // namespace localorgs::server

@@ -24,7 +24,7 @@ public:
     void handle(Request&& request, Respond respond);
 
 private:
-    void remember_caller(const model::Caller& caller);  // on the database thread
+    void remember_caller(const std::string& account_id);
 
     boost::asio::io_context& io_;
     DbThread& db_;

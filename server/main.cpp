@@ -43,7 +43,7 @@ int serve(const server::Config& config) {
     });
 
     boost::asio::io_context ioc(config.io_threads);
-    server::DbThread db;
+    server::DbThread db(store);
     server::Identity identity(config.default_account, config.account_by_access_key());
     server::FaultRegistry faults;
     server::AwsApi api(ioc, db, store, service, identity, faults);

@@ -417,4 +417,33 @@ void SqliteStore::transact(const std::function<void(model::Repository&)>& work) 
     tx.commit();
 }
 
+void SqliteStore::transact_each(std::span<model::UnitOfWork> units) {
+    if (units.size() == 1) {  // nothing to share: skip the savepoint
+        try {
+            transact(units[0].work);
+        } catch (...) {
+            units[0].error = std::current_exception();
+        }
+        return;
+    }
+    try {
+        Transaction tx(conn_);
+        for (auto& u : units) {
+            conn_.exec("SAVEPOINT unit");
+            try {
+                u.work(repo_);
+                conn_.exec("RELEASE unit");
+            } catch (...) {
+                u.error = std::current_exception();
+                conn_.exec("ROLLBACK TO unit");
+                conn_.exec("RELEASE unit");
+            }
+        }
+        tx.commit();
+    } catch (...) {
+        // The commit (or the database) failed: nothing of the batch stands.
+        for (auto& u : units) u.error = std::current_exception();
+    }
+}
+
 }  // namespace localorgs::storage

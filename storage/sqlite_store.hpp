@@ -99,6 +99,7 @@ public:
     ~SqliteStore() override;
 
     void transact(const std::function<void(model::Repository&)>& work) override;
+    void transact_each(std::span<model::UnitOfWork> units) override;
     int schema_version() const { return schema_version_; }
     Connection& connection() { return conn_; }
 

@@ -104,21 +104,26 @@ bool ControlPlane::owns(std::string_view target) {
 
 void ControlPlane::on_db(Request&& req, Respond respond,
                          std::function<Response(model::Repository&, const Request&)> work) {
-    db_.post([this, req = std::move(req), respond = std::move(respond), work = std::move(work)]() {
-        Response res;
-        try {
-            store_.transact([&](model::Repository& repo) { res = work(repo, req); });
-        } catch (const control_error& e) {
-            res = reply(e, req);
-        } catch (const model::api_error& e) {
-            res = reply({http::status::conflict, std::string(model::info(e.code()).type), e.message()}, req);
-        } catch (const config_error& e) {
-            res = reply({http::status::bad_request, "InvalidRequest", e.what()}, req);
-        } catch (const std::exception& e) {
-            res = reply({http::status::internal_server_error, "InternalError", e.what()}, req);
-        }
-        respond(std::move(res));
-    });
+    auto request = std::make_shared<Request>(std::move(req));
+    auto response = std::make_shared<Response>();
+    db_.submit([request, response, work = std::move(work)](model::Repository& repo) { *response = work(repo, *request); },
+               [request, response, respond = std::move(respond)](std::exception_ptr error) {
+                   if (error) {
+                       try {
+                           std::rethrow_exception(error);
+                       } catch (const control_error& e) {
+                           *response = reply(e, *request);
+                       } catch (const model::api_error& e) {
+                           *response = reply(
+                               {http::status::conflict, std::string(model::info(e.code()).type), e.message()}, *request);
+                       } catch (const config_error& e) {
+                           *response = reply({http::status::bad_request, "InvalidRequest", e.what()}, *request);
+                       } catch (const std::exception& e) {
+                           *response = reply({http::status::internal_server_error, "InternalError", e.what()}, *request);
+                       }
+                   }
+                   respond(std::move(*response));
+               });
 }
 
 void ControlPlane::handle(Request&& req, Respond respond) {

@@ -19,7 +19,7 @@ struct ApiFixture {
     model::Organizations service{clock, ids, {}};
     storage::SqliteStore store{":memory:"};
     boost::asio::io_context io;
-    server::DbThread db;
+    server::DbThread db{store};
     server::Identity identity{"000000000000", {{"AKIAEXAMPLE", "555555555555"}}};
     server::FaultRegistry faults;
     server::AwsApi api{io, db, store, service, identity, faults};
