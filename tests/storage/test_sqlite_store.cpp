@@ -236,3 +236,35 @@ TEST_CASE("handshakes, the outbox and email lookups survive a reopen") {
         CHECK(r.messages("").empty());
     });
 }
+
+TEST_CASE("group commit: units share one transaction, a failing unit is undone alone") {
+    testing::TempDir dir;
+    auto path = dir.file("g.db");
+    {
+        SqliteStore store(path);
+        std::vector<model::UnitOfWork> units;
+        units.push_back({[](model::Repository& r) { r.save_account(model::default_account("111111111111")); }, nullptr});
+        units.push_back({[](model::Repository& r) {
+                             r.save_account(model::default_account("222222222222"));
+                             throw std::runtime_error("refused");
+                         },
+                         nullptr});
+        units.push_back({[](model::Repository& r) {
+                             // Sees what the earlier units of the batch left, as serial calls would.
+                             CHECK(r.find_account("111111111111"));
+                             CHECK(!r.find_account("222222222222"));
+                             r.save_account(model::default_account("333333333333"));
+                         },
+                         nullptr});
+        store.transact_each(units);
+        CHECK(!units[0].error);
+        CHECK(units[1].error);
+        CHECK(!units[2].error);
+    }
+    SqliteStore reopened(path);
+    reopened.transact([](model::Repository& r) {
+        CHECK(r.find_account("111111111111"));
+        CHECK(!r.find_account("222222222222"));
+        CHECK(r.find_account("333333333333"));
+    });
+}
