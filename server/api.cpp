@@ -75,7 +75,8 @@ void AwsApi::handle(Request&& request, Respond respond) {
         auto input = parse_body(request.body());
         model::validation::validate_input(operation, input);
         model::Caller caller{caller_id};
-        log::debug("request " + request_id + " " + caller.account_id + " " + operation);
+        if (log::enabled(log::Level::debug))
+            log::write(log::Level::debug, "request " + request_id + " " + caller.account_id + " " + operation);
         if (auto fault = faults_.take(operation, caller.account_id)) throw *std::move(fault);
 
         auto output = std::make_shared<nlohmann::json>();
