@@ -263,7 +263,16 @@ void Organizations::detach(Repository& repo, AccountRecord& account) {
     account.joined_method.clear();
     account.joined_ms = 0;
     repo.save_account(account);
-    if (auto parent = pending_migration(repo, left)) settle_migration(repo, *parent);
+    if (auto parent = pending_migration(repo, left)) {
+        // Its approval is no longer asked for: its open child closes, and the parent may proceed.
+        for (auto& child : repo.child_handshakes(parent->id)) {
+            if (child.recipient_account_id != account.id || child.state != "OPEN") continue;
+            child.state = "CANCELED";
+            child.closed_ms = clock_.now_ms();
+            repo.save_handshake(child);
+        }
+        settle_migration(repo, *parent);
+    }
 }
 
 void Organizations::tag_resource(Repository& repo, const Caller& caller, const std::string& resource_id,
