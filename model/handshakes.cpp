@@ -163,7 +163,7 @@ Handshake Organizations::invite_account_to_organization(Repository& repo, const 
         handshake_constraint("ACCOUNT_NUMBER_LIMIT_EXCEEDED",
                              "You have exceeded the allowed number of AWS accounts.");
     const int per_day = org.quotas.invitations_per_day.value_or(std::max(20, org.quotas.max_accounts));
-    if (repo.count_invitations_since(org.id, now - kRateWindowMs) >= std::size_t(per_day))
+    if (repo.invitation_rate_reached(org.id, now - kRateWindowMs, std::size_t(per_day)))
         handshake_constraint("HANDSHAKE_RATE_LIMIT_EXCEEDED",
                              "You have sent too many invitations in one day. Try again later.");
 

@@ -65,8 +65,9 @@ public:
     virtual std::vector<HandshakeRecord> open_handshakes(std::string_view organization_id, Millis now) = 0;
     virtual std::vector<HandshakeRecord> child_handshakes(std::string_view parent_handshake_id) = 0;
     virtual std::size_t count_open_invitations(std::string_view organization_id, Millis now) = 0;
-    // INVITE handshakes requested after `since` that were not accepted (the daily rate limit).
-    virtual std::size_t count_invitations_since(std::string_view organization_id, Millis since) = 0;
+    // Whether at least `limit` INVITE handshakes requested after `since` were not accepted (the
+    // daily rate limit). A yes/no rather than a count, so storage may answer from a bound.
+    virtual bool invitation_rate_reached(std::string_view organization_id, Millis since, std::size_t limit) = 0;
 
     // The outbox: what AWS would have emailed.
     virtual void add_message(const OutboxMessage& message) = 0;

@@ -99,6 +99,53 @@ CREATE INDEX accounts_by_email ON accounts (lower(email));
     Migration{3, "all features migration", R"sql(
 CREATE INDEX handshakes_by_parent ON handshakes (parent_handshake_id);
 )sql"},
+    // Counting members, open invitations and the day's invitations must not cost a scan per
+    // invitation; triggers keep the counts where the rows change.
+    Migration{4, "counters", R"sql(
+ALTER TABLE organizations ADD COLUMN member_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE organizations ADD COLUMN open_invitations INTEGER NOT NULL DEFAULT 0;
+UPDATE organizations SET
+    member_count = (SELECT COUNT(*) FROM accounts a WHERE a.organization_id = organizations.id),
+    open_invitations = (SELECT COUNT(*) FROM handshakes h WHERE h.organization_id = organizations.id
+                        AND h.action = 'INVITE' AND h.state = 'OPEN');
+
+CREATE TABLE invite_minutes (
+    organization_id TEXT NOT NULL,
+    minute          INTEGER NOT NULL,
+    sent            INTEGER NOT NULL,
+    PRIMARY KEY (organization_id, minute)
+) WITHOUT ROWID;
+INSERT INTO invite_minutes
+    SELECT organization_id, requested_ms / 60000, COUNT(*) FROM handshakes WHERE action = 'INVITE' GROUP BY 1, 2;
+
+CREATE TRIGGER account_joined AFTER INSERT ON accounts WHEN NEW.organization_id IS NOT NULL BEGIN
+    UPDATE organizations SET member_count = member_count + 1 WHERE id = NEW.organization_id;
+END;
+CREATE TRIGGER account_moved AFTER UPDATE OF organization_id ON accounts
+WHEN OLD.organization_id IS NOT NEW.organization_id BEGIN
+    UPDATE organizations SET member_count = member_count - 1 WHERE id = OLD.organization_id;
+    UPDATE organizations SET member_count = member_count + 1 WHERE id = NEW.organization_id;
+END;
+CREATE TRIGGER account_deleted AFTER DELETE ON accounts WHEN OLD.organization_id IS NOT NULL BEGIN
+    UPDATE organizations SET member_count = member_count - 1 WHERE id = OLD.organization_id;
+END;
+
+CREATE TRIGGER invitation_sent AFTER INSERT ON handshakes WHEN NEW.action = 'INVITE' BEGIN
+    UPDATE organizations SET open_invitations = open_invitations + (NEW.state = 'OPEN')
+        WHERE id = NEW.organization_id;
+    INSERT INTO invite_minutes (organization_id, minute, sent) VALUES (NEW.organization_id, NEW.requested_ms / 60000, 1)
+        ON CONFLICT (organization_id, minute) DO UPDATE SET sent = sent + 1;
+END;
+CREATE TRIGGER invitation_moved AFTER UPDATE OF state ON handshakes
+WHEN NEW.action = 'INVITE' AND (OLD.state = 'OPEN') <> (NEW.state = 'OPEN') BEGIN
+    UPDATE organizations SET open_invitations = open_invitations + (NEW.state = 'OPEN') - (OLD.state = 'OPEN')
+        WHERE id = NEW.organization_id;
+END;
+CREATE TRIGGER invitation_deleted AFTER DELETE ON handshakes
+WHEN OLD.action = 'INVITE' AND OLD.state = 'OPEN' BEGIN
+    UPDATE organizations SET open_invitations = open_invitations - 1 WHERE id = OLD.organization_id;
+END;
+)sql"},
 };
 
 }  // namespace

@@ -20,8 +20,12 @@ constexpr const char* kSql[] = {
     // find_account_by_email (index accounts_by_email)
     "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE lower(email) = lower(?1) ORDER BY id LIMIT 1",
     // save_account
-    "INSERT OR REPLACE INTO accounts (id, email, name, seller_of_record, partition, email_verified,"
-    " organization_id, parent_id, joined_method, joined_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    // (an upsert, not INSERT OR REPLACE, so the membership triggers see an UPDATE)
+    "INSERT INTO accounts (" ACCOUNT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+    " ON CONFLICT (id) DO UPDATE SET email = excluded.email, name = excluded.name,"
+    " seller_of_record = excluded.seller_of_record, partition = excluded.partition,"
+    " email_verified = excluded.email_verified, organization_id = excluded.organization_id,"
+    " parent_id = excluded.parent_id, joined_method = excluded.joined_method, joined_ms = excluded.joined_ms",
     // all_accounts
     "SELECT " ACCOUNT_COLUMNS " FROM accounts ORDER BY id",
     // members_all (index accounts_by_organization)
@@ -29,14 +33,19 @@ constexpr const char* kSql[] = {
     // members_of_parent (index accounts_by_parent)
     "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE organization_id = ?1 AND parent_id = ?4 AND id > ?2"
     " ORDER BY id LIMIT ?3",
-    // count_members
-    "SELECT COUNT(*) FROM accounts WHERE organization_id = ?1",
+    // count_members (kept by triggers, migration 4)
+    "SELECT member_count FROM organizations WHERE id = ?1",
     // find_organization
     "SELECT id, management_account_id, feature_set, root_id, created_ms, max_accounts, invitations_per_day,"
     " initialization_seconds FROM organizations WHERE id = ?1",
     // save_organization
-    "INSERT OR REPLACE INTO organizations (id, management_account_id, feature_set, root_id, created_ms,"
-    " max_accounts, invitations_per_day, initialization_seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    // (an upsert: the counters the triggers keep are not the caller's to overwrite)
+    "INSERT INTO organizations (id, management_account_id, feature_set, root_id, created_ms,"
+    " max_accounts, invitations_per_day, initialization_seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+    " ON CONFLICT (id) DO UPDATE SET management_account_id = excluded.management_account_id,"
+    " feature_set = excluded.feature_set, root_id = excluded.root_id, created_ms = excluded.created_ms,"
+    " max_accounts = excluded.max_accounts, invitations_per_day = excluded.invitations_per_day,"
+    " initialization_seconds = excluded.initialization_seconds",
     // delete_organization
     "DELETE FROM organizations WHERE id = ?1",
     // tags
@@ -54,8 +63,12 @@ constexpr const char* kSql[] = {
     // find_handshake
     "SELECT " HANDSHAKE_COLUMNS " FROM handshakes WHERE id = ?1",
     // save_handshake
-    "INSERT OR REPLACE INTO handshakes (" HANDSHAKE_COLUMNS ", visible_until_ms) VALUES"
-    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+    // (an upsert, so the invitation triggers see state changes as UPDATEs)
+    "INSERT INTO handshakes (" HANDSHAKE_COLUMNS ", visible_until_ms) VALUES"
+    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
+    " ON CONFLICT (id) DO UPDATE SET state = excluded.state, notes = excluded.notes, tags = excluded.tags,"
+    " expiration_ms = excluded.expiration_ms, closed_ms = excluded.closed_ms,"
+    " visible_until_ms = excluded.visible_until_ms",
     // handshakes_of_organization (index handshakes_by_organization, keyset)
     "SELECT " HANDSHAKE_COLUMNS " FROM handshakes WHERE organization_id = ?1 AND (requested_ms, id) > (?3, ?4)"
     " AND visible_until_ms > ?5 AND (?6 = '' OR action = ?6) AND (?7 = '' OR parent_handshake_id = ?7)"
@@ -72,12 +85,16 @@ constexpr const char* kSql[] = {
     // open_handshakes (index handshakes_open)
     "SELECT " HANDSHAKE_COLUMNS " FROM handshakes WHERE organization_id = ?1 AND state IN ('OPEN', 'REQUESTED')"
     " AND expiration_ms > ?2",
-    // count_open_invitations (index handshakes_open)
-    "SELECT COUNT(*) FROM handshakes WHERE organization_id = ?1 AND state = 'OPEN' AND expiration_ms > ?2"
-    " AND action = 'INVITE'",
-    // count_invitations_since (index handshakes_by_organization)
-    "SELECT COUNT(*) FROM handshakes WHERE organization_id = ?1 AND requested_ms > ?2 AND action = 'INVITE'"
-    " AND state <> 'ACCEPTED'",
+    // count_open_invitations (kept by triggers, migration 4; lapsed ones are expired first)
+    "SELECT open_invitations FROM organizations WHERE id = ?1",
+    // count_invitations_since: exact, but never counts past the limit (index handshakes_by_organization)
+    "SELECT COUNT(*) FROM (SELECT 1 FROM handshakes WHERE organization_id = ?1 AND requested_ms > ?2"
+    " AND action = 'INVITE' AND state <> 'ACCEPTED' LIMIT ?3)",
+    // invitations_sent_since: an upper bound by the minute (table invite_minutes, migration 4)
+    "SELECT COALESCE(SUM(sent), 0) FROM invite_minutes WHERE organization_id = ?1 AND minute >= ?2 / 60000",
+    // expire_lapsed: OPEN handshakes past their expiry become EXPIRED (index handshakes_open)
+    "UPDATE handshakes SET state = 'EXPIRED', closed_ms = expiration_ms, visible_until_ms = expiration_ms + ?3"
+    " WHERE organization_id = ?1 AND state = 'OPEN' AND expiration_ms <= ?2",
     // add_message
     "INSERT INTO outbox (id, recipient, subject, body, handshake_id, sent_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     // all_messages
@@ -88,7 +105,7 @@ constexpr const char* kSql[] = {
     // child_handshakes (index handshakes_by_parent)
     "SELECT " HANDSHAKE_COLUMNS " FROM handshakes WHERE parent_handshake_id = ?1 ORDER BY requested_ms, id",
 };
-static_assert(std::size(kSql) == 28);
+static_assert(std::size(kSql) == 30);
 
 model::AccountRecord read_account(const Statement& s) {
     model::AccountRecord a;
@@ -348,17 +365,27 @@ std::vector<model::HandshakeRecord> SqliteRepository::child_handshakes(std::stri
 }
 
 std::size_t SqliteRepository::count_open_invitations(std::string_view organization_id, model::Millis now) {
-    auto& s = stmt(Sql::count_open_invitations).bind(1, organization_id).bind(2, now);
+    // Expiry is otherwise evaluated when read; here it is written down, so that the counter the
+    // triggers keep is exact. Only the newly lapsed rows are touched.
+    constexpr model::Millis kRetention = 30LL * 24 * 3600 * 1000;
+    stmt(Sql::expire_lapsed).bind(1, organization_id).bind(2, now).bind(3, kRetention).run();
+    auto& s = stmt(Sql::count_open_invitations).bind(1, organization_id);
     std::size_t n = s.step() ? std::size_t(s.int64(0)) : 0;
     s.reset();
     return n;
 }
 
-std::size_t SqliteRepository::count_invitations_since(std::string_view organization_id, model::Millis since) {
-    auto& s = stmt(Sql::count_invitations_since).bind(1, organization_id).bind(2, since);
+bool SqliteRepository::invitation_rate_reached(std::string_view organization_id, model::Millis since,
+                                               std::size_t limit) {
+    // Cheap first: all invitations sent in the window's minutes, accepted or not, bound the count.
+    auto& bound = stmt(Sql::invitations_sent_since).bind(1, organization_id).bind(2, since);
+    std::size_t upper = bound.step() ? std::size_t(bound.int64(0)) : 0;
+    bound.reset();
+    if (upper < limit) return false;
+    auto& s = stmt(Sql::count_invitations_since).bind(1, organization_id).bind(2, since).bind(3, std::int64_t(limit));
     std::size_t n = s.step() ? std::size_t(s.int64(0)) : 0;
     s.reset();
-    return n;
+    return n >= limit;
 }
 
 void SqliteRepository::add_message(const model::OutboxMessage& m) {
@@ -392,7 +419,7 @@ void SqliteRepository::save_setting(std::string_view key, std::string_view value
 void SqliteRepository::wipe() {
     conn_.exec(
         "DELETE FROM tags; DELETE FROM accounts; DELETE FROM organizations; DELETE FROM settings;"
-        " DELETE FROM handshakes; DELETE FROM outbox;");
+        " DELETE FROM handshakes; DELETE FROM outbox; DELETE FROM invite_minutes;");
 }
 
 SqliteStore::SqliteStore(const std::string& path, Durability durability) : conn_(path), repo_(conn_) {

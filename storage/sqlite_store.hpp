@@ -42,7 +42,7 @@ public:
     std::vector<model::HandshakeRecord> open_handshakes(std::string_view organization_id, model::Millis now) override;
     std::vector<model::HandshakeRecord> child_handshakes(std::string_view parent_handshake_id) override;
     std::size_t count_open_invitations(std::string_view organization_id, model::Millis now) override;
-    std::size_t count_invitations_since(std::string_view organization_id, model::Millis since) override;
+    bool invitation_rate_reached(std::string_view organization_id, model::Millis since, std::size_t limit) override;
 
     void add_message(const model::OutboxMessage& message) override;
     std::vector<model::OutboxMessage> messages(std::string_view to) override;
@@ -79,6 +79,8 @@ private:
         open_handshakes,
         count_open_invitations,
         count_invitations_since,
+        invitations_sent_since,
+        expire_lapsed,
         add_message,
         all_messages,
         messages_to,

@@ -117,11 +117,11 @@ public:
         for (const auto& h : open_handshakes(org, now)) n += h.action == "INVITE" && h.state == "OPEN";
         return n;
     }
-    std::size_t count_invitations_since(std::string_view org, model::Millis since) override {
+    bool invitation_rate_reached(std::string_view org, model::Millis since, std::size_t limit) override {
         std::size_t n = 0;
         for (const auto& [_, h] : handshakes)
             n += h.organization_id == org && h.action == "INVITE" && h.requested_ms > since && h.state != "ACCEPTED";
-        return n;
+        return n >= limit;
     }
     void add_message(const model::OutboxMessage& m) override { outbox.push_back(m); }
     std::vector<model::OutboxMessage> messages(std::string_view to) override {

@@ -116,6 +116,11 @@ TEST_CASE("a failed unit of work leaves nothing behind") {
 TEST_CASE("members are served in id order by keyset, per organization and parent") {
     SqliteStore store(":memory:");
     store.transact([](model::Repository& r) {
+        for (const char* id : {"o-one1234567", "o-two1234567"}) {
+            auto o = organization();
+            o.id = id;
+            r.save_organization(o);
+        }
         for (int i = 9; i >= 0; --i) r.save_account(member("10000000000" + std::to_string(i), "o-one1234567", "r-aaaa"));
         r.save_account(member("200000000000", "o-two1234567", "r-bbbb"));
         r.save_account(member("100000000011", "o-one1234567", "ou-aaaa-12345678"));
@@ -201,6 +206,7 @@ TEST_CASE("handshakes, the outbox and email lookups survive a reopen") {
     {
         SqliteStore store(path);
         store.transact([&](model::Repository& r) {
+            r.save_organization(organization());
             r.save_handshake(h);
             auto a = model::default_account("222222222222");
             a.email = "Juan@Example.com";
@@ -221,7 +227,9 @@ TEST_CASE("handshakes, the outbox and email lookups survive a reopen") {
         CHECK(!r.find_open_invitation("o-abcdefghij", "", "juan@example.com", 2000));  // lapsed
         CHECK(!r.find_open_invitation("o-abcdefghij", "", "", 1500));
         CHECK(r.count_open_invitations("o-abcdefghij", 1500) == 1);
-        CHECK(r.count_invitations_since("o-abcdefghij", 999) == 1);
+        CHECK(r.invitation_rate_reached("o-abcdefghij", 999, 1));
+        CHECK(!r.invitation_rate_reached("o-abcdefghij", 999, 2));
+        CHECK(!r.invitation_rate_reached("o-abcdefghij", 1000, 1));
         model::HandshakeQuery q;
         q.recipient_email = "juan@example.com";
         q.visible_at = 1500;
@@ -266,5 +274,80 @@ TEST_CASE("group commit: units share one transaction, a failing unit is undone a
         CHECK(r.find_account("111111111111"));
         CHECK(!r.find_account("222222222222"));
         CHECK(r.find_account("333333333333"));
+    });
+}
+
+TEST_CASE("the counters kept by triggers match the rows, through every change and a reopen") {
+    testing::TempDir dir;
+    auto path = dir.file("c.db");
+    auto invite = [](const std::string& id, model::Millis at) {
+        model::HandshakeRecord h;
+        h.id = id;
+        h.organization_id = "o-abcdefghij";
+        h.management_account_id = "111111111111";
+        h.partition = "aws";
+        h.action = "INVITE";
+        h.state = "OPEN";
+        h.target_type = "ACCOUNT";
+        h.target_id = h.recipient_account_id = "222222222222";
+        h.master_email = "m@example.com";
+        h.master_name = "M";
+        h.feature_set = "ALL";
+        h.requested_ms = at;
+        h.expiration_ms = at + 1000;
+        return h;
+    };
+    auto truth = [](SqliteStore& store, const char* sql) {
+        storage::Statement q(store.connection(), sql);
+        return q.step() ? q.int64(0) : -1;
+    };
+    {
+        SqliteStore store(path);
+        store.transact([&](model::Repository& r) {
+            r.save_organization(organization());
+            r.save_account(member("111111111111", "o-abcdefghij", "r-ab12"));
+            r.save_account(member("222222222222", "o-abcdefghij", "r-ab12"));
+            r.save_account(member("222222222222", "o-abcdefghij", "r-ab12"));  // saved again: no double count
+            r.save_account(model::default_account("333333333333"));
+            CHECK(r.count_members("o-abcdefghij") == 2);
+            auto moved = member("333333333333", "o-abcdefghij", "r-ab12");
+            r.save_account(moved);  // joins
+            CHECK(r.count_members("o-abcdefghij") == 3);
+            r.save_account(model::default_account("222222222222"));  // leaves
+            CHECK(r.count_members("o-abcdefghij") == 2);
+            r.save_organization(organization());  // saving the organization keeps its counts
+            CHECK(r.count_members("o-abcdefghij") == 2);
+
+            r.save_handshake(invite("h-00000000000000000000000000000001", 10'000));
+            r.save_handshake(invite("h-00000000000000000000000000000002", 20'000));
+            auto h3 = invite("h-00000000000000000000000000000003", 30'000);
+            r.save_handshake(h3);
+            CHECK(r.count_open_invitations("o-abcdefghij", 10'500) == 3);
+            h3.state = "ACCEPTED";
+            h3.closed_ms = 30'100;
+            r.save_handshake(h3);
+            r.save_handshake(h3);  // the same state again changes nothing
+            CHECK(r.count_open_invitations("o-abcdefghij", 10'500) == 2);
+            // At 11 000 the first has lapsed: it is written down as EXPIRED and not counted.
+            CHECK(r.count_open_invitations("o-abcdefghij", 11'000) == 1);
+            CHECK(r.find_handshake("h-00000000000000000000000000000001")->state == "EXPIRED");
+            CHECK(r.invitation_rate_reached("o-abcdefghij", 0, 2));  // 1 and 2; 3 was accepted
+            CHECK(!r.invitation_rate_reached("o-abcdefghij", 0, 3));
+            CHECK(!r.invitation_rate_reached("o-abcdefghij", 10'000, 2));
+        });
+        CHECK(truth(store, "SELECT member_count FROM organizations") ==
+              truth(store, "SELECT COUNT(*) FROM accounts WHERE organization_id = 'o-abcdefghij'"));
+    }
+    SqliteStore reopened(path);
+    reopened.transact([&](model::Repository& r) {
+        CHECK(r.count_members("o-abcdefghij") == 2);
+        CHECK(r.count_open_invitations("o-abcdefghij", 11'000) == 1);
+        r.wipe();
+    });
+    reopened.transact([&](model::Repository& r) {
+        r.save_organization(organization());
+        CHECK(r.count_members("o-abcdefghij") == 0);
+        CHECK(r.count_open_invitations("o-abcdefghij", 0) == 0);
+        CHECK(!r.invitation_rate_reached("o-abcdefghij", 0, 1));
     });
 }
