@@ -27,9 +27,7 @@ HandshakeRecord migration_handshake(const OrganizationRecord& org, const Account
 
 std::optional<HandshakeRecord> Organizations::pending_migration(Repository& repo, const std::string& organization_id) {
     if (organization_id.empty()) return std::nullopt;
-    for (auto& h : repo.open_handshakes(organization_id, clock_.now_ms()))
-        if (h.action == "ENABLE_ALL_FEATURES") return std::move(h);
-    return std::nullopt;
+    return repo.find_pending_handshake(organization_id, "ENABLE_ALL_FEATURES", clock_.now_ms());
 }
 
 void Organizations::settle_migration(Repository& repo, HandshakeRecord& parent) {

@@ -64,6 +64,10 @@ public:
     // The organization's handshakes still OPEN or REQUESTED (not lapsed at `now`).
     virtual std::vector<HandshakeRecord> open_handshakes(std::string_view organization_id, Millis now) = 0;
     virtual std::vector<HandshakeRecord> child_handshakes(std::string_view parent_handshake_id) = 0;
+    // The organization's handshake of this action still OPEN or REQUESTED at `now`, if any (the
+    // one pending all-features migration); an index lookup, whatever else is open.
+    virtual std::optional<HandshakeRecord> find_pending_handshake(std::string_view organization_id,
+                                                                  std::string_view action, Millis now) = 0;
     virtual std::size_t count_open_invitations(std::string_view organization_id, Millis now) = 0;
     // Whether at least `limit` INVITE handshakes requested after `since` were not accepted (the
     // daily rate limit). A yes/no rather than a count, so storage may answer from a bound.

@@ -146,6 +146,10 @@ WHEN OLD.action = 'INVITE' AND OLD.state = 'OPEN' BEGIN
     UPDATE organizations SET open_invitations = open_invitations - 1 WHERE id = OLD.organization_id;
 END;
 )sql"},
+    // Is a migration pending? asked by every invitation: a lookup, not a walk over open invitations.
+    Migration{5, "pending handshakes by action", R"sql(
+CREATE INDEX handshakes_by_action ON handshakes (organization_id, action, state, expiration_ms);
+)sql"},
 };
 
 }  // namespace

@@ -41,6 +41,8 @@ public:
                                                                model::Millis now) override;
     std::vector<model::HandshakeRecord> open_handshakes(std::string_view organization_id, model::Millis now) override;
     std::vector<model::HandshakeRecord> child_handshakes(std::string_view parent_handshake_id) override;
+    std::optional<model::HandshakeRecord> find_pending_handshake(std::string_view organization_id,
+                                                                 std::string_view action, model::Millis now) override;
     std::size_t count_open_invitations(std::string_view organization_id, model::Millis now) override;
     bool invitation_rate_reached(std::string_view organization_id, model::Millis since, std::size_t limit) override;
 
@@ -85,9 +87,16 @@ private:
         all_messages,
         messages_to,
         child_handshakes,
+        find_pending_handshake,
         count_
     };
     Statement& stmt(Sql which);  // prepared once, then reused
+
+public:
+    // kSql in sqlite_store.cpp has one statement per Sql value, in the same order.
+    static constexpr std::size_t statement_count = std::size_t(Sql::count_);
+
+private:
     std::vector<model::HandshakeRecord> read_handshakes(Statement& s);
 
     Connection& conn_;

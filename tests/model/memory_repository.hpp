@@ -104,6 +104,12 @@ public:
                 out.push_back(h);
         return out;
     }
+    std::optional<model::HandshakeRecord> find_pending_handshake(std::string_view org, std::string_view action,
+                                                                 model::Millis now) override {
+        for (const auto& h : open_handshakes(org, now))
+            if (h.action == action) return h;
+        return std::nullopt;
+    }
     std::vector<model::HandshakeRecord> child_handshakes(std::string_view parent) override {
         std::vector<model::HandshakeRecord> out;
         for (const auto& [_, h] : handshakes)

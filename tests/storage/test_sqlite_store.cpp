@@ -161,6 +161,9 @@ TEST_CASE("the list queries run on indexes, never a table scan") {
     CHECK(plan(org_page).find("TEMP B-TREE") == std::string::npos);
     CHECK(plan("SELECT id FROM handshakes WHERE recipient_account_id = 'a' OR recipient_email = 'e'")
               .find("SCAN handshakes") == std::string::npos);
+    CHECK(plan("SELECT id FROM handshakes WHERE organization_id = 'o' AND action = 'ENABLE_ALL_FEATURES' AND"
+               " state IN ('OPEN', 'REQUESTED') AND expiration_ms > 5 LIMIT 1")
+              .find("handshakes_by_action") != std::string::npos);
     CHECK(plan("SELECT COUNT(*) FROM handshakes WHERE organization_id = 'o' AND state = 'OPEN' AND"
                " expiration_ms > 5")
               .find("handshakes_open") != std::string::npos);
