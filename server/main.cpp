@@ -26,6 +26,18 @@ namespace {
 
 int serve(const server::Config& config) {
     server::log::set_level(config.log_level);
+    // Signals are caught from the start: a SIGTERM that arrives before the server is up (a harness
+    // stopping it at once) must still end in a clean exit, not the default action.
+    boost::asio::io_context ioc(config.io_threads);
+    boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    server::Transport* listening = nullptr;  // set before the loop runs, which is when this fires
+    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+        if (ec) return;
+        server::log::info(std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
+                          ", finishing requests in flight");
+        if (listening) listening->stop();
+    });
+
     storage::SqliteStore store(config.db, config.durability == "full" ? storage::Durability::full
                                                                       : storage::Durability::normal);
     model::SystemClock clock;
@@ -42,7 +54,6 @@ int serve(const server::Config& config) {
         if (auto offset = repo.setting(server::ControlPlane::kClockOffsetSetting)) clock.set_offset_ms(std::stoll(*offset));
     });
 
-    boost::asio::io_context ioc(config.io_threads);
     server::DbThread db(store);
     server::Identity identity(config.default_account, config.account_by_access_key());
     server::FaultRegistry faults;
@@ -50,16 +61,9 @@ int serve(const server::Config& config) {
     server::ControlPlane control(db, store, service, clock, faults, seed);
     server::Transport transport(ioc, config.host, config.port, server::make_router(api, control));
     transport.start();
+    listening = &transport;
     std::printf("localorgs listening on %s\n", transport.url().c_str());
     std::fflush(stdout);
-
-    boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
-    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-        if (ec) return;
-        server::log::info(std::string("received ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
-                          ", finishing requests in flight");
-        transport.stop();
-    });
 
     std::vector<std::thread> threads;
     for (int i = 1; i < config.io_threads; ++i) threads.emplace_back([&] { ioc.run(); });
