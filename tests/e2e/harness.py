@@ -349,6 +349,23 @@ def cli_error_line(code, operation):
 
 # --- boto3 ------------------------------------------------------------------------------------
 
+# Clients for bulk work. One boto3 session for every client: a client of a warm session costs milliseconds, not 150 ms.
+_SESSION = boto3.session.Session()
+_clients = {}
+
+
+def fast_client(server, account, retries=1):
+    # The process id too: a later server may get the port of an earlier one.
+    key = (server.url, server.proc.pid if server.proc else None, account, retries)
+    if key not in _clients:
+        config = botocore.config.Config(retries={"total_max_attempts": retries, "mode": "standard"},
+                                        connect_timeout=HTTP_TIMEOUT, read_timeout=HTTP_TIMEOUT)
+        _clients[key] = _SESSION.client("organizations", endpoint_url=server.url, aws_access_key_id=account,
+                                        aws_secret_access_key="dummy",
+                                        region_name=REGIONS[len(_clients) % len(REGIONS)], config=config)
+    return _clients[key]
+
+
 def make_client(url, access_key, region=None, retries=1):
     """`retries` is the total number of attempts per call (1: no retry)."""
     session = boto3.session.Session(aws_access_key_id=access_key, aws_secret_access_key="dummy",

@@ -18,7 +18,7 @@ import boto3  # noqa: E402
 import botocore.config  # noqa: E402
 import botocore.exceptions  # noqa: E402
 
-from harness import HTTP_TIMEOUT, REGIONS, ServerTestCase, new_account_id  # noqa: E402
+from harness import HTTP_TIMEOUT, REGIONS, ServerTestCase, fast_client, new_account_id  # noqa: E402
 
 ClientError = botocore.exceptions.ClientError
 
@@ -27,21 +27,6 @@ DAY = 24 * 3600
 NINETY_DAYS_MS = 90 * DAY * 1000
 HCVE = "HandshakeConstraintViolationException"
 SCP = [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]
-
-# One boto3 session for every client: a client of a warm session costs milliseconds, not 150 ms.
-_SESSION = boto3.session.Session()
-_clients = {}
-
-
-def fast_client(server, account):
-    key = (server.url, account)
-    if key not in _clients:
-        config = botocore.config.Config(retries={"total_max_attempts": 1, "mode": "standard"},
-                                        connect_timeout=HTTP_TIMEOUT, read_timeout=HTTP_TIMEOUT)
-        _clients[key] = _SESSION.client("organizations", endpoint_url=server.url, aws_access_key_id=account,
-                                        aws_secret_access_key="dummy",
-                                        region_name=REGIONS[len(_clients) % len(REGIONS)], config=config)
-    return _clients[key]
 
 
 def epoch_ms(t):

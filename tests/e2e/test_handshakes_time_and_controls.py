@@ -18,28 +18,12 @@ import boto3  # noqa: E402
 import botocore.config  # noqa: E402
 import botocore.exceptions  # noqa: E402
 
-from harness import HTTP_TIMEOUT, REGIONS, Server, new_account_id  # noqa: E402
+from harness import HTTP_TIMEOUT, REGIONS, Server, fast_client, new_account_id  # noqa: E402
 
 ClientError = botocore.exceptions.ClientError
 
 DAY = 24 * 3600
 HCVE = "HandshakeConstraintViolationException"
-
-# One boto3 session for every client: a client of a warm session costs milliseconds, not 150 ms.
-_SESSION = boto3.session.Session()
-_clients = {}
-
-
-def fast_client(server, account, retries=1):
-    # The process id too: a later server may get the port of an earlier one.
-    key = (server.url, server.proc.pid if server.proc else None, account, retries)
-    if key not in _clients:
-        config = botocore.config.Config(retries={"total_max_attempts": retries, "mode": "standard"},
-                                        connect_timeout=HTTP_TIMEOUT, read_timeout=HTTP_TIMEOUT)
-        _clients[key] = _SESSION.client("organizations", endpoint_url=server.url, aws_access_key_id=account,
-                                        aws_secret_access_key="dummy",
-                                        region_name=REGIONS[len(_clients) % len(REGIONS)], config=config)
-    return _clients[key]
 
 
 class ControlsCase(unittest.TestCase):
