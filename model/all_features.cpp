@@ -46,10 +46,7 @@ void Organizations::cancel_children(Repository& repo, const HandshakeRecord& par
     if (parent.action != "ENABLE_ALL_FEATURES") return;
     const Millis now = clock_.now_ms();
     for (auto& child : repo.child_handshakes(parent.id)) {
-        if (child.state != "OPEN" || now >= child.expiration_ms) continue;
-        child.state = "CANCELED";
-        child.closed_ms = now;
-        repo.save_handshake(child);
+        if (child.state == "OPEN" && now < child.expiration_ms) cancel_quietly(repo, child);
     }
 }
 
@@ -70,20 +67,10 @@ Handshake Organizations::enable_all_features(Repository& repo, const Caller& cal
 
     // Pending invitations are canceled; new ones are refused until the migration ends.
     for (auto& h : repo.open_handshakes(org.id, now)) {
-        if (h.action != "INVITE") continue;
-        h.state = "CANCELED";
-        h.closed_ms = now;
-        repo.save_handshake(h);
+        if (h.action == "INVITE") cancel_quietly(repo, h);
     }
 
-    auto fresh_id = [&] {
-        std::string id;
-        do {
-            id = ids_.handshake_id();
-        } while (repo.find_handshake(id));
-        return id;
-    };
-    HandshakeRecord parent = migration_handshake(org, m.account, fresh_id(), now);
+    HandshakeRecord parent = migration_handshake(org, m.account, new_handshake_id(repo), now);
     parent.action = "ENABLE_ALL_FEATURES";
     parent.state = "REQUESTED";
     parent.target_type = "ORGANIZATION";
@@ -97,7 +84,7 @@ Handshake Organizations::enable_all_features(Repository& repo, const Caller& cal
         auto page = repo.members(org.id, "", after, 500);
         for (const auto& member : page) {
             if (member.joined_method != "INVITED") continue;
-            HandshakeRecord child = migration_handshake(org, m.account, fresh_id(), now);
+            HandshakeRecord child = migration_handshake(org, m.account, new_handshake_id(repo), now);
             child.action = "APPROVE_ALL_FEATURES";
             child.state = "OPEN";
             child.target_type = "ACCOUNT";

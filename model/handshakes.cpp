@@ -17,17 +17,6 @@ std::string lower(std::string s) {
     return s;
 }
 
-// The model's Email pattern, [^\s@]+@[^\s@]+\.[^\s@]+, applied to the whole value (the model
-// leaves it unanchored) and a little stricter: one @, a dot after it, not last; 6..64 characters.
-bool is_email(std::string_view s) {
-    if (s.size() < 6 || s.size() > 64) return false;
-    auto at = s.find('@');
-    if (at == 0 || at == std::string_view::npos || s.find('@', at + 1) != std::string_view::npos) return false;
-    auto dot = s.rfind('.');
-    if (dot == std::string_view::npos || dot < at + 2 || dot + 1 == s.size()) return false;
-    return std::none_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); });
-}
-
 [[noreturn]] void handshake_constraint(const char* reason, std::string message) {
     throw api_error(error_code::HandshakeConstraintViolationException, std::move(message), reason);
 }
@@ -93,6 +82,20 @@ HandshakeRecord Organizations::visible_handshake(Repository& repo, const std::st
         h->closed_ms = h->expiration_ms;
     }
     return *std::move(h);
+}
+
+void Organizations::cancel_quietly(Repository& repo, HandshakeRecord& h) {
+    h.state = "CANCELED";
+    h.closed_ms = clock_.now_ms();
+    repo.save_handshake(h);
+}
+
+std::string Organizations::new_handshake_id(Repository& repo) {
+    std::string id;
+    do {
+        id = ids_.handshake_id();
+    } while (repo.find_handshake(id));
+    return id;
 }
 
 HandshakeRecord& Organizations::close(HandshakeRecord& h, const std::string& to) {
@@ -168,9 +171,7 @@ Handshake Organizations::invite_account_to_organization(Repository& repo, const 
                              "You have sent too many invitations in one day. Try again later.");
 
     HandshakeRecord h;
-    do {
-        h.id = ids_.handshake_id();
-    } while (repo.find_handshake(h.id));
+    h.id = new_handshake_id(repo);
     h.organization_id = org.id;
     h.management_account_id = m.account.id;
     h.partition = m.account.partition;

@@ -15,6 +15,19 @@ inline bool is_account_id(std::string_view s) {
     return true;
 }
 
+// The model's Email pattern, [^\s@]+@[^\s@]+\.[^\s@]+, applied to the whole value (the model
+// leaves it unanchored) and a little stricter: one @, a dot after it, not last; 6..64 characters.
+inline bool is_email(std::string_view s) {
+    if (s.size() < 6 || s.size() > 64) return false;
+    auto at = s.find('@');
+    if (at == 0 || at == std::string_view::npos || s.find('@', at + 1) != std::string_view::npos) return false;
+    auto dot = s.rfind('.');
+    if (dot == std::string_view::npos || dot < at + 2 || dot + 1 == s.size()) return false;
+    for (char c : s)
+        if (c == ' ' || (c >= '\t' && c <= '\r')) return false;
+    return true;
+}
+
 class IdGenerator {
 public:
     explicit IdGenerator(std::uint64_t seed);

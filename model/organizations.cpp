@@ -134,11 +134,7 @@ void Organizations::delete_organization(Repository& repo, const Caller& caller) 
     Membership m = management_of_organization(repo, caller);
     if (repo.count_members(m.organization.id) > 1) throw api_error(error_code::OrganizationNotEmptyException);
     // Invitations and a migration still pending die with the organization.
-    for (auto& h : repo.open_handshakes(m.organization.id, clock_.now_ms())) {
-        h.state = "CANCELED";
-        h.closed_ms = clock_.now_ms();
-        repo.save_handshake(h);
-    }
+    for (auto& h : repo.open_handshakes(m.organization.id, clock_.now_ms())) cancel_quietly(repo, h);
     repo.delete_all_tags(m.organization.root_id);
     detach(repo, m.account);
     repo.delete_organization(m.organization.id);
@@ -266,10 +262,7 @@ void Organizations::detach(Repository& repo, AccountRecord& account) {
     if (auto parent = pending_migration(repo, left)) {
         // Its approval is no longer asked for: its open child closes, and the parent may proceed.
         for (auto& child : repo.child_handshakes(parent->id)) {
-            if (child.recipient_account_id != account.id || child.state != "OPEN") continue;
-            child.state = "CANCELED";
-            child.closed_ms = clock_.now_ms();
-            repo.save_handshake(child);
+            if (child.recipient_account_id == account.id && child.state == "OPEN") cancel_quietly(repo, child);
         }
         settle_migration(repo, *parent);
     }

@@ -104,6 +104,9 @@ private:
     std::optional<HandshakeRecord> pending_migration(Repository& repo, const std::string& organization_id);
     // REQUESTED parent -> OPEN once every child addressed to a current member is ACCEPTED.
     void settle_migration(Repository& repo, HandshakeRecord& parent);
+    // The service closes a handshake (organization deleted, migration started, member gone).
+    void cancel_quietly(Repository& repo, HandshakeRecord& h);
+    std::string new_handshake_id(Repository& repo);
     // Closes the OPEN children of a parent that was canceled or declined.
     void cancel_children(Repository& repo, const HandshakeRecord& parent);
     Handshake accept_invitation(Repository& repo, AccountRecord& acceptor, HandshakeRecord& h);

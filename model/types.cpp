@@ -11,8 +11,7 @@ AccountRecord default_account(const std::string& id) {
 }
 
 Millis HandshakeRecord::visible_until_ms() const {
-    constexpr Millis kRetention = 30LL * 24 * 3600 * 1000;
-    return (closed_ms ? closed_ms : expiration_ms) + kRetention;
+    return (closed_ms ? closed_ms : expiration_ms) + kRetentionMs;
 }
 
 }  // namespace localorgs::model

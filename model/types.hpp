@@ -77,6 +77,7 @@ struct HandshakeRecord {
     Millis closed_ms = 0;  // 0 while open
 
     // Closed handshakes stay visible for 30 days; an open one lapses at its expiry, then 30 days.
+    static constexpr Millis kRetentionMs = 30LL * 24 * 3600 * 1000;
     Millis visible_until_ms() const;
 };
 

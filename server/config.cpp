@@ -100,9 +100,7 @@ void check_keys(const json& obj, std::initializer_list<std::string_view> allowed
 void apply_account_fields(const json& a, const std::string& where, model::AccountRecord& account) {
     if (a.contains("Email")) {
         std::string email = string_field(a, "Email", where);
-        auto at = email.find('@');
-        if (email.size() < 6 || email.size() > 64 || at == std::string::npos || at == 0 ||
-            email.find('.', at) == std::string::npos || email.find_first_of(" \t\r\n") != std::string::npos)
+        if (!model::is_email(email))
             throw config_error(where + ".Email: '" + email + "' is not a valid email address");
         account.email = email;
     }

@@ -381,8 +381,7 @@ std::vector<model::HandshakeRecord> SqliteRepository::child_handshakes(std::stri
 std::size_t SqliteRepository::count_open_invitations(std::string_view organization_id, model::Millis now) {
     // Expiry is otherwise evaluated when read; here it is written down, so that the counter the
     // triggers keep is exact. Only the newly lapsed rows are touched.
-    constexpr model::Millis kRetention = 30LL * 24 * 3600 * 1000;
-    stmt(Sql::expire_lapsed).bind(1, organization_id).bind(2, now).bind(3, kRetention).run();
+    stmt(Sql::expire_lapsed).bind(1, organization_id).bind(2, now).bind(3, model::HandshakeRecord::kRetentionMs).run();
     auto& s = stmt(Sql::count_open_invitations).bind(1, organization_id);
     std::size_t n = s.step() ? std::size_t(s.int64(0)) : 0;
     s.reset();
