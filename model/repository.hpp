@@ -86,7 +86,9 @@ public:
     virtual void wipe() = 0;
 };
 
-// One API call's work on the repository.
+// One API call's work on the repository. A store may run it more than once before the commit
+// (a batch is redone when one of its units fails after writing); only the last run stands, so
+// whatever the work changes outside the repository must be the same each time.
 struct UnitOfWork {
     std::function<void(Repository&)> work;
     std::exception_ptr error;  // set when the work threw (and was undone) or its commit failed

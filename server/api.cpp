@@ -79,34 +79,49 @@ void AwsApi::handle(Request&& request, Respond respond) {
             log::write(log::Level::debug, "request " + request_id + " " + caller.account_id + " " + operation);
         if (auto fault = faults_.take(operation, caller.account_id)) throw *std::move(fault);
 
-        auto output = std::make_shared<nlohmann::json>();
-        db_.submit(
-            [this, run, input = std::move(input), caller, output](model::Repository& repo) {
-                *output = run(service_, repo, caller, input);
-            },
-            [this, output, caller, respond = std::move(respond), request_id = std::move(request_id), version,
-             keep_alive](std::exception_ptr error) {
-                std::optional<api_error> failure;
-                if (error) {
-                    try {
-                        std::rethrow_exception(error);
-                    } catch (const api_error& e) {
-                        failure = e;
-                        remember_caller(caller.account_id);
-                    } catch (const std::exception& e) {
-                        log::error("request " + request_id + " failed: " + e.what());
-                        failure = api_error(error_code::ServiceException);
-                    }
-                }
-                // Serialisation happens off the database thread, which only does database work.
-                boost::asio::post(io_, [output, failure = std::move(failure), respond, request_id, version,
-                                        keep_alive]() {
-                    if (failure)
-                        respond(aws_json::error(*failure, version, keep_alive, request_id));
-                    else
-                        respond(aws_json::success(*output, version, keep_alive, request_id));
-                });
-            });
+        // One allocation carries the call through the database thread and back; the closures
+        // hold only its pointer, which std::function keeps without allocating.
+        struct Call {
+            operations::Operation run;
+            nlohmann::json input;
+            model::Caller caller;
+            Respond respond;
+            std::string request_id;
+            unsigned version;
+            bool keep_alive;
+            operations::Answer answer;
+            std::optional<api_error> failure;
+        };
+        auto call = std::make_shared<Call>(Call{run, std::move(input), std::move(caller), std::move(respond),
+                                                std::move(request_id), version, keep_alive, {}, {}});
+        db_.submit([this, call](model::Repository& repo) { call->answer = call->run(service_, repo, call->caller, call->input); },
+                   [this, call](std::exception_ptr error) {
+                       if (error) {
+                           try {
+                               std::rethrow_exception(error);
+                           } catch (const api_error& e) {
+                               call->failure = e;
+                               remember_caller(call->caller.account_id);
+                           } catch (const std::exception& e) {
+                               log::error("request " + call->request_id + " failed: " + e.what());
+                               call->failure = api_error(error_code::ServiceException);
+                           }
+                       }
+                       // Encoding happens off the database thread, which only does database work.
+                       boost::asio::post(io_, [call] {
+                           if (!call->failure) {
+                               try {
+                                   return call->respond(aws_json::success(call->answer(), call->version,
+                                                                          call->keep_alive, call->request_id));
+                               } catch (const std::exception& e) {
+                                   log::error("request " + call->request_id + " cannot be encoded: " + e.what());
+                                   call->failure = api_error(error_code::ServiceException);
+                               }
+                           }
+                           call->respond(
+                               aws_json::error(*call->failure, call->version, call->keep_alive, call->request_id));
+                       });
+                   });
     } catch (const api_error& e) {
         if (!caller_id.empty()) remember_caller(caller_id);
         respond(aws_json::error(e, version, keep_alive, request_id));

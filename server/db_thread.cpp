@@ -50,7 +50,10 @@ void DbThread::run() {
                 log::error(std::string("database job completion failed: ") + e.what());
             }
         }
+        // Nothing of a finished call may stay behind: its closures can hold the I/O side's
+        // outstanding work, and the server stops only when none is left.
         batch.clear();
+        units.clear();
     }
 }
 

@@ -1,8 +1,26 @@
 #include "storage/sqlite.hpp"
 
+#include <iterator>
+#include <mutex>
+
 namespace localorgs::storage {
+namespace {
+
+constexpr const char* kControlSql[] = {"BEGIN IMMEDIATE", "COMMIT",      "ROLLBACK",
+                                       "SAVEPOINT unit",  "RELEASE unit", "ROLLBACK TO unit"};
+static_assert(std::size(kControlSql) == std::size_t(Connection::Control::count_));
+
+void configure_library() {
+    // Process-wide settings, which SQLite accepts only before it initialises. Memory statistics
+    // take a global mutex on every allocation, and nothing here reads them.
+    static std::once_flag once;
+    std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+}  // namespace
 
 Connection::Connection(const std::string& path) {
+    configure_library();
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
         std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -14,6 +32,7 @@ Connection::Connection(const std::string& path) {
 }
 
 Connection::~Connection() {
+    for (auto* s : control_) sqlite3_finalize(s);
     // sqlite3_close_v2 defers the close until every statement is finalized; statements are owned
     // by objects destroyed before the connection, so this completes here.
     if (db_) sqlite3_close_v2(db_);
@@ -30,6 +49,19 @@ void Connection::exec(const char* sql) {
         sqlite3_free(err);
         throw sqlite_error(msg);
     }
+}
+
+void Connection::run(Control which) {
+    auto& s = control_[std::size_t(which)];
+    if (!s && sqlite3_prepare_v3(db_, kControlSql[std::size_t(which)], -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) !=
+                  SQLITE_OK)
+        fail("prepare");
+    if (sqlite3_step(s) != SQLITE_DONE) {
+        std::string msg = std::string(kControlSql[std::size_t(which)]) + ": " + sqlite3_errmsg(db_);
+        sqlite3_reset(s);
+        throw sqlite_error(msg);
+    }
+    sqlite3_reset(s);
 }
 
 Statement::Statement(Connection& conn, std::string_view sql) : conn_(conn) {
@@ -85,14 +117,19 @@ std::string Statement::text(int column) const { return std::string(text_view(col
 std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
 bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
-Transaction::Transaction(Connection& conn) : conn_(conn) { conn_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Connection& conn) : conn_(conn) { conn_.run(Connection::Control::begin); }
 
 Transaction::~Transaction() {
-    if (!done_) sqlite3_exec(conn_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    if (done_) return;
+    try {
+        conn_.run(Connection::Control::rollback);
+    } catch (const sqlite_error&) {
+        // Nothing to undo: SQLite already rolled the transaction back when it failed.
+    }
 }
 
 void Transaction::commit() {
-    conn_.exec("COMMIT");
+    conn_.run(Connection::Control::commit);
     done_ = true;
 }
 

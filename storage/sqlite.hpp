@@ -25,8 +25,13 @@ public:
     sqlite3* handle() const { return db_; }
     [[noreturn]] void fail(const char* what) const;
 
+    // Transaction control runs once or more per API call: prepared once, not parsed each time.
+    enum class Control { begin, commit, rollback, savepoint, release, rollback_to, count_ };
+    void run(Control which);
+
 private:
     sqlite3* db_ = nullptr;
+    sqlite3_stmt* control_[std::size_t(Control::count_)] = {};
 };
 
 class Statement {
@@ -44,6 +49,9 @@ public:
         return value ? bind(index, *value) : bind_null(index);
     }
     Statement& reset();
+    void finish() {  // resets only when used since the last reset
+        if (dirty_) reset();
+    }
 
     bool step();  // true while a row is available
     void run() {  // for statements without results

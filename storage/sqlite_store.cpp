@@ -180,6 +180,13 @@ model::OutboxMessage read_message(const Statement& s) {
 
 }  // namespace
 
+void SqliteRepository::finish_reads() {
+    // A query left on its last row keeps the connection's read snapshot open after COMMIT,
+    // which stops the checkpointer from ever rewinding the WAL.
+    for (auto& s : cache_)
+        if (s) s->finish();
+}
+
 Statement& SqliteRepository::stmt(Sql which) {
     auto& slot = cache_[std::size_t(which)];
     if (!slot) slot = std::make_unique<Statement>(conn_, kSql[std::size_t(which)]);
@@ -436,14 +443,23 @@ void SqliteRepository::wipe() {
 }
 
 SqliteStore::SqliteStore(const std::string& path, Durability durability) : conn_(path), repo_(conn_) {
+    const char* synchronous = durability == Durability::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
     conn_.exec("PRAGMA journal_mode=WAL");
-    conn_.exec(durability == Durability::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    conn_.exec(synchronous);
     conn_.exec("PRAGMA foreign_keys=ON");
+    // Savepoint journals stay in memory instead of temporary files.
+    conn_.exec("PRAGMA temp_store=MEMORY");
+    // Up to 16 MiB of pages stay cached (SQLite's default is 2 MiB), so a busy organization's
+    // indexes are read from memory, not from the file.
+    conn_.exec("PRAGMA cache_size=-16384");
     sqlite3_busy_timeout(conn_.handle(), 5000);
     schema_version_ = migrate(conn_);
+    const char* file = sqlite3_db_filename(conn_.handle(), "main");
+    if (file && *file) checkpointer_ = std::make_unique<Checkpointer>(conn_, file, synchronous);
 }
 
 SqliteStore::~SqliteStore() {
+    checkpointer_.reset();
     // Fold the WAL back into the database file so a clean shutdown leaves one self-contained file.
     try {
         conn_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -454,11 +470,12 @@ SqliteStore::~SqliteStore() {
 void SqliteStore::transact(const std::function<void(model::Repository&)>& work) {
     Transaction tx(conn_);
     work(repo_);
+    repo_.finish_reads();
     tx.commit();
 }
 
 void SqliteStore::transact_each(std::span<model::UnitOfWork> units) {
-    if (units.size() == 1) {  // nothing to share: skip the savepoint
+    if (units.size() == 1) {  // nothing to share
         try {
             transact(units[0].work);
         } catch (...) {
@@ -466,24 +483,44 @@ void SqliteStore::transact_each(std::span<model::UnitOfWork> units) {
         }
         return;
     }
+    // Most units either succeed or are refused before they write anything, so the batch first
+    // runs without a savepoint per unit (each costs a copy of every page the unit touches). Only
+    // when a unit fails after writing is the batch undone and run again, a savepoint per unit.
+    if (!run_batch(units, false)) run_batch(units, true);
+}
+
+bool SqliteStore::run_batch(std::span<model::UnitOfWork> units, bool savepoints) {
+    using C = Connection::Control;
+    sqlite3* db = conn_.handle();
     try {
         Transaction tx(conn_);
         for (auto& u : units) {
-            conn_.exec("SAVEPOINT unit");
+            u.error = nullptr;
+            if (savepoints) conn_.run(C::savepoint);
+            const auto changes = sqlite3_total_changes64(db);
             try {
                 u.work(repo_);
-                conn_.exec("RELEASE unit");
+                if (savepoints) conn_.run(C::release);
             } catch (...) {
                 u.error = std::current_exception();
-                conn_.exec("ROLLBACK TO unit");
-                conn_.exec("RELEASE unit");
+                // Some failures (I/O, full disk) make SQLite abandon the whole transaction; what
+                // follows must not run outside one.
+                if (sqlite3_get_autocommit(db)) throw;
+                if (savepoints) {
+                    conn_.run(C::rollback_to);
+                    conn_.run(C::release);
+                } else if (sqlite3_total_changes64(db) != changes) {
+                    return false;  // this unit wrote before it failed: undo the batch, redo it with savepoints
+                }
             }
         }
+        repo_.finish_reads();
         tx.commit();
     } catch (...) {
         // The commit (or the database) failed: nothing of the batch stands.
         for (auto& u : units) u.error = std::current_exception();
     }
+    return true;
 }
 
 }  // namespace localorgs::storage

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "model/repository.hpp"
+#include "storage/checkpointer.hpp"
 #include "storage/sqlite.hpp"
 
 namespace localorgs::storage {
@@ -15,6 +16,8 @@ enum class Durability { normal, full };  // synchronous=NORMAL (survives a crash
 class SqliteRepository final : public model::Repository {
 public:
     explicit SqliteRepository(Connection& conn) : conn_(conn) {}
+    // Ends every query still open, before a commit.
+    void finish_reads();
 
     std::optional<model::AccountRecord> find_account(std::string_view id) override;
     std::optional<model::AccountRecord> find_account_by_email(std::string_view email) override;
@@ -115,9 +118,12 @@ public:
     Connection& connection() { return conn_; }
 
 private:
+    bool run_batch(std::span<model::UnitOfWork> units, bool savepoints);
+
     Connection conn_;
     int schema_version_ = 0;
     SqliteRepository repo_;
+    std::unique_ptr<Checkpointer> checkpointer_;  // none for an in-memory database
 };
 
 }  // namespace localorgs::storage

@@ -12,6 +12,7 @@ using model::Repository;
 namespace w = wire;
 
 json handshake_result(const model::Handshake& h) { return {{"Handshake", w::to_json(h)}}; }
+json handshake_page(const model::Page<model::Handshake>& p) { return w::page_to_json(p, "Handshakes"); }
 
 model::HandshakeFilter filter_of(const json& in) {
     model::HandshakeFilter f;
@@ -22,43 +23,42 @@ model::HandshakeFilter filter_of(const json& in) {
     return f;
 }
 
-json invite_account_to_organization(Organizations& s, Repository& r, const Caller& c, const json& in) {
+Answer invite_account_to_organization(Organizations& s, Repository& r, const Caller& c, const json& in) {
     model::InviteRequest request;
     if (auto it = in.find("Target"); it != in.end() && it->is_object())
         request.target = {w::string_member(*it, "Id"), w::string_member(*it, "Type")};
     request.notes = w::optional_string(in, "Notes");
     request.tags = w::tags_member(in, "Tags");
-    return handshake_result(s.invite_account_to_organization(r, c, request));
+    return answer(s.invite_account_to_organization(r, c, request), handshake_result);
 }
-json accept_handshake(Organizations& s, Repository& r, const Caller& c, const json& in) {
-    return handshake_result(s.accept_handshake(r, c, w::string_member(in, "HandshakeId")));
+Answer accept_handshake(Organizations& s, Repository& r, const Caller& c, const json& in) {
+    return answer(s.accept_handshake(r, c, w::string_member(in, "HandshakeId")), handshake_result);
 }
-json decline_handshake(Organizations& s, Repository& r, const Caller& c, const json& in) {
-    return handshake_result(s.decline_handshake(r, c, w::string_member(in, "HandshakeId")));
+Answer decline_handshake(Organizations& s, Repository& r, const Caller& c, const json& in) {
+    return answer(s.decline_handshake(r, c, w::string_member(in, "HandshakeId")), handshake_result);
 }
-json cancel_handshake(Organizations& s, Repository& r, const Caller& c, const json& in) {
-    return handshake_result(s.cancel_handshake(r, c, w::string_member(in, "HandshakeId")));
+Answer cancel_handshake(Organizations& s, Repository& r, const Caller& c, const json& in) {
+    return answer(s.cancel_handshake(r, c, w::string_member(in, "HandshakeId")), handshake_result);
 }
-json describe_handshake(Organizations& s, Repository& r, const Caller& c, const json& in) {
-    return handshake_result(s.describe_handshake(r, c, w::string_member(in, "HandshakeId")));
+Answer describe_handshake(Organizations& s, Repository& r, const Caller& c, const json& in) {
+    return answer(s.describe_handshake(r, c, w::string_member(in, "HandshakeId")), handshake_result);
 }
-json list_handshakes_for_account(Organizations& s, Repository& r, const Caller& c, const json& in) {
-    return w::page_to_json(s.list_handshakes_for_account(r, c, filter_of(in), w::page_request(in)), "Handshakes");
+Answer list_handshakes_for_account(Organizations& s, Repository& r, const Caller& c, const json& in) {
+    return answer(s.list_handshakes_for_account(r, c, filter_of(in), w::page_request(in)), handshake_page);
 }
-json list_handshakes_for_organization(Organizations& s, Repository& r, const Caller& c, const json& in) {
-    return w::page_to_json(s.list_handshakes_for_organization(r, c, filter_of(in), w::page_request(in)),
-                           "Handshakes");
+Answer list_handshakes_for_organization(Organizations& s, Repository& r, const Caller& c, const json& in) {
+    return answer(s.list_handshakes_for_organization(r, c, filter_of(in), w::page_request(in)), handshake_page);
 }
-json enable_all_features(Organizations& s, Repository& r, const Caller& c, const json&) {
-    return handshake_result(s.enable_all_features(r, c));
+Answer enable_all_features(Organizations& s, Repository& r, const Caller& c, const json&) {
+    return answer(s.enable_all_features(r, c), handshake_result);
 }
-json remove_account_from_organization(Organizations& s, Repository& r, const Caller& c, const json& in) {
+Answer remove_account_from_organization(Organizations& s, Repository& r, const Caller& c, const json& in) {
     s.remove_account_from_organization(r, c, w::string_member(in, "AccountId"));
-    return json::object();
+    return no_output();
 }
-json leave_organization(Organizations& s, Repository& r, const Caller& c, const json&) {
+Answer leave_organization(Organizations& s, Repository& r, const Caller& c, const json&) {
     s.leave_organization(r, c);
-    return json::object();
+    return no_output();
 }
 
 constexpr Entry kOperations[] = {

@@ -1,6 +1,7 @@
 #pragma once
 // The AWS operations localorgs implements: decode the validated input, call the model, encode.
 // Operations of the model that are not in this table answer NotImplementedException.
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string_view>
@@ -9,8 +10,22 @@
 
 namespace localorgs::server::operations {
 
-using Operation = nlohmann::json (*)(model::Organizations&, model::Repository&, const model::Caller&,
-                                     const nlohmann::json& input);
+// What an operation's database work hands back: the model's answer, encoded as the response body
+// only when called, on an I/O thread, so the database thread spends no time on JSON.
+using Answer = std::function<nlohmann::json()>;
+
+using Operation = Answer (*)(model::Organizations&, model::Repository&, const model::Caller&,
+                             const nlohmann::json& input);
+
+// An answer that encodes `value` with `encode` when asked.
+template <class T, class Encode>
+Answer answer(T value, Encode encode) {
+    return [value = std::move(value), encode] { return encode(value); };
+}
+// The empty object of operations that return nothing.
+inline Answer no_output() {
+    return [] { return nlohmann::json::object(); };
+}
 
 struct Entry {
     std::string_view name;

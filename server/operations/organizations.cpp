@@ -11,49 +11,60 @@ using model::Organizations;
 using model::Repository;
 namespace w = wire;
 
-json create_organization(Organizations& s, Repository& r, const Caller& c, const json& in) {
-    return {{"Organization", w::to_json(s.create_organization(r, c, w::optional_string(in, "FeatureSet")))}};
+// {"<member>": shape}
+template <class T>
+Answer single(T value, const char* member) {
+    return answer(std::move(value), [member](const T& v) { return json{{member, w::to_json(v)}}; });
 }
-json describe_organization(Organizations& s, Repository& r, const Caller& c, const json&) {
-    return {{"Organization", w::to_json(s.describe_organization(r, c))}};
+// {"<list member>": [...], "NextToken"?}
+template <class T>
+Answer page(model::Page<T> value, const char* member) {
+    return answer(std::move(value), [member](const model::Page<T>& p) { return w::page_to_json(p, member); });
 }
-json delete_organization(Organizations& s, Repository& r, const Caller& c, const json&) {
+
+Answer create_organization(Organizations& s, Repository& r, const Caller& c, const json& in) {
+    return single(s.create_organization(r, c, w::optional_string(in, "FeatureSet")), "Organization");
+}
+Answer describe_organization(Organizations& s, Repository& r, const Caller& c, const json&) {
+    return single(s.describe_organization(r, c), "Organization");
+}
+Answer delete_organization(Organizations& s, Repository& r, const Caller& c, const json&) {
     s.delete_organization(r, c);
-    return json::object();
+    return no_output();
 }
-json list_roots(Organizations& s, Repository& r, const Caller& c, const json& in) {
-    return w::page_to_json(s.list_roots(r, c, w::page_request(in)), "Roots");
+Answer list_roots(Organizations& s, Repository& r, const Caller& c, const json& in) {
+    return page(s.list_roots(r, c, w::page_request(in)), "Roots");
 }
-json list_accounts(Organizations& s, Repository& r, const Caller& c, const json& in) {
-    return w::page_to_json(s.list_accounts(r, c, w::page_request(in)), "Accounts");
+Answer list_accounts(Organizations& s, Repository& r, const Caller& c, const json& in) {
+    return page(s.list_accounts(r, c, w::page_request(in)), "Accounts");
 }
-json describe_account(Organizations& s, Repository& r, const Caller& c, const json& in) {
-    return {{"Account", w::to_json(s.describe_account(r, c, w::string_member(in, "AccountId")))}};
+Answer describe_account(Organizations& s, Repository& r, const Caller& c, const json& in) {
+    return single(s.describe_account(r, c, w::string_member(in, "AccountId")), "Account");
 }
-json list_parents(Organizations& s, Repository& r, const Caller& c, const json& in) {
-    return w::page_to_json(s.list_parents(r, c, w::string_member(in, "ChildId"), w::page_request(in)), "Parents");
+Answer list_parents(Organizations& s, Repository& r, const Caller& c, const json& in) {
+    return page(s.list_parents(r, c, w::string_member(in, "ChildId"), w::page_request(in)), "Parents");
 }
-json list_children(Organizations& s, Repository& r, const Caller& c, const json& in) {
-    return w::page_to_json(s.list_children(r, c, w::string_member(in, "ParentId"),
+Answer list_children(Organizations& s, Repository& r, const Caller& c, const json& in) {
+    return page(s.list_children(r, c, w::string_member(in, "ParentId"),
                                            w::string_member(in, "ChildType"), w::page_request(in)),
                            "Children");
 }
-json list_accounts_for_parent(Organizations& s, Repository& r, const Caller& c, const json& in) {
-    return w::page_to_json(s.list_accounts_for_parent(r, c, w::string_member(in, "ParentId"), w::page_request(in)),
+Answer list_accounts_for_parent(Organizations& s, Repository& r, const Caller& c, const json& in) {
+    return page(s.list_accounts_for_parent(r, c, w::string_member(in, "ParentId"), w::page_request(in)),
                            "Accounts");
 }
-json list_tags_for_resource(Organizations& s, Repository& r, const Caller& c, const json& in) {
-    return w::page_to_json(s.list_tags_for_resource(r, c, w::string_member(in, "ResourceId"),
+Answer list_tags_for_resource(Organizations& s, Repository& r, const Caller& c, const json& in) {
+    return page(s.list_tags_for_resource(r, c, w::string_member(in, "ResourceId"),
                                                     w::optional_string(in, "NextToken")),
                            "Tags");
 }
-json tag_resource(Organizations& s, Repository& r, const Caller& c, const json& in) {
+Answer tag_resource(Organizations& s, Repository& r, const Caller& c, const json& in) {
     s.tag_resource(r, c, w::string_member(in, "ResourceId"), w::tags_member(in, "Tags"));
-    return json::object();
+    return no_output();
 }
-json untag_resource(Organizations& s, Repository& r, const Caller& c, const json& in) {
+Answer untag_resource(Organizations& s, Repository& r, const Caller& c, const json& in) {
     s.untag_resource(r, c, w::string_member(in, "ResourceId"), w::strings_member(in, "TagKeys"));
-    return json::object();
+    return no_output();
 }
 
 constexpr Entry kOperations[] = {
