@@ -25,7 +25,8 @@ int Checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int fra
     if (frames >= kInlineFrames) {
         // Readers never hold the WAL here, so a passive checkpoint by the writer catches up fully
         // and the next transaction starts the log from its beginning again.
-        sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        if (sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) == SQLITE_OK)
+            ++me->inline_;
     } else if (frames >= kWakeFrames) {
         {
             std::lock_guard lock(me->mutex_);
@@ -45,7 +46,9 @@ void Checkpointer::run() {
         lock.unlock();
         // Passive: copies what it can without waiting for, or blocking, the writer. A busy answer
         // (the writer is checkpointing itself) just means the work is being done.
-        sqlite3_wal_checkpoint_v2(conn_.handle(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        if (sqlite3_wal_checkpoint_v2(conn_.handle(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) ==
+            SQLITE_OK)
+            ++background_;
         lock.lock();
     }
 }

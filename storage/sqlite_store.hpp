@@ -116,6 +116,8 @@ public:
     void transact_each(std::span<model::UnitOfWork> units) override;
     int schema_version() const { return schema_version_; }
     Connection& connection() { return conn_; }
+    // How often the WAL was checkpointed, and by whom; zero for an in-memory database.
+    Checkpointer::Counts checkpoints() const { return checkpointer_ ? checkpointer_->counts() : Checkpointer::Counts{}; }
 
 private:
     bool run_batch(std::span<model::UnitOfWork> units, bool savepoints);

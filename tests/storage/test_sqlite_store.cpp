@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <filesystem>
+#include <thread>
 #include <optional>
 
 #include "model/organizations.hpp"
@@ -278,6 +281,75 @@ TEST_CASE("group commit: units share one transaction, a failing unit is undone a
         CHECK(!r.find_account("222222222222"));
         CHECK(r.find_account("333333333333"));
     });
+}
+
+TEST_CASE("group commit: a unit refused before it writes costs the batch nothing; one that wrote has it redone") {
+    testing::TempDir dir;
+    SqliteStore store(dir.file("r.db"));
+    int runs[3] = {0, 0, 0};
+    auto batch = [&](bool fail_after_write) {
+        std::vector<model::UnitOfWork> units;
+        units.push_back({[&](model::Repository& r) {
+                             ++runs[0];
+                             r.save_account(model::default_account("111111111111"));
+                         },
+                         nullptr});
+        units.push_back({[&, fail_after_write](model::Repository& r) {
+                             ++runs[1];
+                             if (fail_after_write) r.save_account(model::default_account("222222222222"));
+                             throw std::runtime_error("refused");
+                         },
+                         nullptr});
+        units.push_back({[&](model::Repository& r) {
+                             ++runs[2];
+                             r.save_account(model::default_account("333333333333"));
+                         },
+                         nullptr});
+        store.transact_each(units);
+        CHECK(!units[0].error);
+        CHECK(units[1].error);
+        CHECK(!units[2].error);
+    };
+    batch(false);
+    CHECK(runs[0] == 1);
+    CHECK(runs[1] == 1);
+    CHECK(runs[2] == 1);
+    batch(true);
+    CHECK(runs[0] == 3);  // undone and redone, with a savepoint each
+    CHECK(runs[1] == 3);
+    CHECK(runs[2] == 2);  // the first pass stopped at the unit that wrote and failed
+    store.transact([](model::Repository& r) {
+        CHECK(r.find_account("111111111111"));
+        CHECK(!r.find_account("222222222222"));
+        CHECK(r.find_account("333333333333"));
+    });
+}
+
+TEST_CASE("the write-ahead log is folded back by a thread of its own, and stays short under steady commits") {
+    testing::TempDir dir;
+    auto path = dir.file("w.db");
+    SqliteStore store(path);
+    int next = 0;
+    auto commit = [&] {
+        store.transact([&](model::Repository& r) {
+            r.save_account(model::default_account(std::to_string(100000000000LL + next++)));
+        });
+    };
+    // Commits with pauses: the checkpointer thread catches up in them.
+    for (int round = 0; round < 50 && store.checkpoints().background == 0; ++round) {
+        for (int i = 0; i < 400; ++i) commit();
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    CHECK(store.checkpoints().background > 0);
+    // A steady stream: each commit adds a few pages to the log (24,000 or more here), which would
+    // keep them all; the writer's own checkpoints bound it to a few times kInlineFrames (how far
+    // past that depends on how long a pass of the thread, which the writer waits out, takes).
+    constexpr int kCommits = 8000;
+    for (int i = 0; i < kCommits; ++i) commit();
+    const auto frame = 4096 + 24;
+    CHECK(store.checkpoints().inline_ > 0);
+    CHECK(std::filesystem::file_size(path + "-wal") < std::uintmax_t(3 * storage::Checkpointer::kInlineFrames) * frame);
+    store.transact([&](model::Repository& r) { CHECK(r.find_account(std::to_string(100000000000LL + next - 1))); });
 }
 
 TEST_CASE("the counters kept by triggers match the rows, through every change and a reopen") {
