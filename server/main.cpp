@@ -4,12 +4,14 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "model/clock.hpp"
 #include "model/ids.hpp"
 #include "model/organizations.hpp"
+#include "server/admin/admin_cli.hpp"
 #include "server/api.hpp"
 #include "server/config.hpp"
 #include "server/control/control_plane.hpp"
@@ -74,14 +76,28 @@ int serve(const server::Config& config) {
     return 0;
 }
 
+std::string full_usage() { return server::usage() + admin::usage(); }
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A command word asks a running server; flags alone, or `serve`, start one (as before commands
+    // existed, so scripts and images that run `localorgs --port ...` keep working).
+    std::vector<const char*> server_argv(argv, argv + argc);
+    if (argc > 1) {
+        std::string first = argv[1];
+        if (first == "serve") {
+            server_argv.erase(server_argv.begin() + 1);
+        } else if (!first.starts_with("-")) {
+            return admin::run(std::vector<std::string>(argv + 1, argv + argc), full_usage(), std::cout, std::cerr);
+        }
+    }
+
     server::Config config;
     try {
-        switch (server::parse_command_line(argc, argv, config)) {
+        switch (server::parse_command_line(int(server_argv.size()), server_argv.data(), config)) {
             case server::CommandLineAction::help:
-                std::cout << server::usage();
+                std::cout << full_usage();
                 return 0;
             case server::CommandLineAction::version:
                 std::cout << "localorgs " << LOCALORGS_VERSION << "\n";
