@@ -315,11 +315,11 @@ def cli_env(account, region=None, extra=None):
         "AWS_DEFAULT_REGION": region or next(_region_cycle),
         "AWS_CONFIG_FILE": EMPTY_AWS_CONFIG,
         "AWS_SHARED_CREDENTIALS_FILE": EMPTY_AWS_CREDENTIALS,
-        # Legacy mode with one attempt: nothing is retried, and a service error prints exactly
+        # One attempt: nothing is retried. CLI v1 in legacy mode prints a service error exactly as
         # "An error occurred (Code) when calling the Op operation: Message" (standard mode would
-        # add "(reached max retries: 0)").
+        # add "(reached max retries: 0)" to retryable ones); CLI v2 (Debian 12's) refuses legacy.
         "AWS_MAX_ATTEMPTS": "1",
-        "AWS_RETRY_MODE": "legacy",
+        "AWS_RETRY_MODE": "legacy" if cli_major_version() < 2 else "standard",
         "AWS_PAGER": "",
         "AWS_EC2_METADATA_DISABLED": "true",
     })

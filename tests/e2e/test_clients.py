@@ -1,0 +1,343 @@
+"""The README's client matrix (issue 7 item 2): every client runs the invitation flow against the
+real binary, once with the endpoint given explicitly and once through AWS_ENDPOINT_URL alone.
+
+The flow: the management account creates an organization and invites a second account; the
+invitee lists what it received and accepts; the management account lists its accounts and finds
+the new member; the member's own ListAccounts is refused. The two identities are two 12-digit
+access key ids (the key id names the account), each with a secret of its own: any secret works.
+
+Clients:
+- AWS CLI v1: an `aws` on PATH whose version is 1.x (pip's). Debian 12 packages no v1, so on a
+  machine without one the v1 tests say so and skip.
+- AWS CLI v2: Debian 12's `awscli` package (2.9.19), installed by `tools/deps --test`. Required.
+- boto3: whatever `python3` imports (pip's, or Debian's python3-boto3).
+- AWS SDK for JavaScript v3: @aws-sdk/client-organizations at the version pinned in
+  tests/e2e/js/package-lock.json, installed with `npm ci` into the build tree on first use and
+  reused while the lock file and the Node.js version stay the same. Required.
+
+AWS_ENDPOINT_URL is read by AWS CLI 1.29.0 / 2.13.0 and later, and by botocore 1.31.0 (boto3
+1.28.0) and later. An older client is tested with the explicit endpoint only, and its
+environment-variable test is skipped with the reason; the README's matrix says the same.
+"""
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import unittest
+from unittest import mock
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import boto3  # noqa: E402
+import botocore  # noqa: E402
+import botocore.config  # noqa: E402
+import botocore.exceptions  # noqa: E402
+
+from harness import (CLI_TIMEOUT, HTTP_TIMEOUT, ORG_ID, ServerTestCase, binary_path, cli_env,  # noqa: E402
+                     clean_env, new_account_id)
+
+JS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "js")
+NPM_TIMEOUT = 600  # seconds for `npm ci` with a cold cache
+NODE_TIMEOUT = 120  # seconds for one run of the JavaScript flow
+
+# First releases that read AWS_ENDPOINT_URL (AWS's announcement of configurable endpoint URLs).
+CLI_ENV_ENDPOINT_SINCE = {1: (1, 29, 0), 2: (2, 13, 0)}
+BOTOCORE_ENV_ENDPOINT_SINCE = (1, 31, 0)
+
+
+def version_tuple(text):
+    return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
+
+
+# --- the AWS CLIs on PATH -------------------------------------------------------------------------
+
+class Cli:
+    def __init__(self, path, version):
+        self.path = path
+        self.version = version  # e.g. "2.9.19"
+        self.major = version_tuple(version)[0]
+
+    def reads_endpoint_env(self):
+        return version_tuple(self.version) >= CLI_ENV_ENDPOINT_SINCE[self.major]
+
+    def service_error_rc(self):
+        return 254 if self.major >= 2 else 255
+
+
+def installed_clis():
+    """The first `aws` of each major version on PATH (pip's v1 usually comes before Debian's v2)."""
+    found = {}
+    seen = set()
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        path = os.path.join(folder or ".", "aws")
+        if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+            continue
+        real = os.path.realpath(path)
+        if real in seen:
+            continue
+        seen.add(real)
+        try:
+            out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=CLI_TIMEOUT,
+                                 stdin=subprocess.DEVNULL, env=clean_env())
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        m = re.search(r"aws-cli/(\d+\.\d+\.\d+)", out.stdout + out.stderr)
+        if m:
+            cli = Cli(path, m.group(1))
+            found.setdefault(cli.major, cli)
+    return found
+
+
+# --- the JavaScript SDK ---------------------------------------------------------------------------
+
+def node_version():
+    out = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=60,
+                         stdin=subprocess.DEVNULL)
+    return out.stdout.strip()
+
+
+def js_node_modules():
+    """node_modules for tests/e2e/js, installed by `npm ci` into the build tree next to the binary.
+
+    npm's own cache makes a reinstall quick; the stamp makes it unnecessary while the lock file and
+    the Node.js version are unchanged. Nothing is written into the source tree.
+    """
+    target = os.path.join(os.path.dirname(binary_path()), "e2e-js")
+    manifests = [os.path.join(JS_DIR, name) for name in ("package.json", "package-lock.json")]
+    digest = hashlib.sha256(node_version().encode())
+    for path in manifests:
+        with open(path, "rb") as f:
+            digest.update(f.read())
+    stamp_path = os.path.join(target, "installed.sha256")
+    modules = os.path.join(target, "node_modules")
+    try:
+        with open(stamp_path, encoding="utf-8") as f:
+            if f.read() == digest.hexdigest() and os.path.isdir(modules):
+                return modules
+    except OSError:
+        pass
+    shutil.rmtree(target, ignore_errors=True)
+    os.makedirs(target)
+    for path in manifests:
+        shutil.copy(path, target)
+    # --ignore-scripts: nothing the SDK needs runs at install time, and nothing else should.
+    p = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--prefer-offline",
+                        "--loglevel=error"], cwd=target, capture_output=True, text=True, timeout=NPM_TIMEOUT,
+                       stdin=subprocess.DEVNULL)
+    if p.returncode != 0:
+        raise AssertionError(f"npm ci failed with {p.returncode}:\n{p.stdout[-3000:]}\n{p.stderr[-3000:]}")
+    with open(stamp_path, "w", encoding="utf-8") as f:
+        f.write(digest.hexdigest())
+    return modules
+
+
+def js_sdk_version(modules):
+    with open(os.path.join(modules, "@aws-sdk", "client-organizations", "package.json"), encoding="utf-8") as f:
+        return json.load(f)["version"]
+
+
+# --- the flow, client by client -------------------------------------------------------------------
+# Each runner returns the same shape: organization, invited, received, accepted, accounts, and
+# member_error (the error code the member's ListAccounts got). `endpoint` None means "only from
+# AWS_ENDPOINT_URL".
+
+def secret_for(account):
+    return f"secret-of-{account}-anything-works"
+
+
+def cli_flow(cli, url, use_env, management, invitee, region):
+    def run(account, *args, expect_ok=True):
+        argv = [cli.path, "organizations", *args, "--output", "json"]
+        # One attempt in a mode this CLI knows (v2 has no legacy mode).
+        extra = {"AWS_SECRET_ACCESS_KEY": secret_for(account), "AWS_MAX_ATTEMPTS": "1",
+                 "AWS_RETRY_MODE": "legacy" if cli.major < 2 else "standard"}
+        if use_env:
+            extra["AWS_ENDPOINT_URL"] = url
+        else:
+            argv += ["--endpoint-url", url]
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=CLI_TIMEOUT, stdin=subprocess.DEVNULL,
+                           env=cli_env(account, region, extra))
+        if expect_ok:
+            if p.returncode != 0:
+                raise AssertionError(f"{argv} exited {p.returncode}:\n{p.stderr[-2000:]}")
+            return json.loads(p.stdout)
+        return p
+
+    out = {"organization": run(management, "create-organization", "--feature-set", "ALL")["Organization"]}
+    out["invited"] = run(management, "invite-account-to-organization", "--target", f"Id={invitee},Type=ACCOUNT",
+                         "--notes", "from the AWS CLI")["Handshake"]
+    out["received"] = run(invitee, "list-handshakes-for-account")["Handshakes"]
+    out["accepted"] = run(invitee, "accept-handshake", "--handshake-id", out["invited"]["Id"])["Handshake"]
+    out["accounts"] = run(management, "list-accounts")["Accounts"]
+    refused = run(invitee, "list-accounts", expect_ok=False)
+    m = re.search(r"An error occurred \((\w+)\) when calling the ListAccounts operation", refused.stderr)
+    out["member_error"] = m.group(1) if m and refused.returncode == cli.service_error_rc() else repr(refused)
+    return out
+
+
+def boto3_client(url, account, region):
+    session = boto3.session.Session(aws_access_key_id=account, aws_secret_access_key=secret_for(account),
+                                    region_name=region)
+    config = botocore.config.Config(retries={"total_max_attempts": 1, "mode": "standard"},
+                                    connect_timeout=HTTP_TIMEOUT, read_timeout=HTTP_TIMEOUT)
+    return session.client("organizations", endpoint_url=url, config=config)
+
+
+def boto3_flow(url, management, invitee, region):
+    """`url` None: the clients get no endpoint_url and must take it from the environment."""
+    m, i = boto3_client(url, management, region), boto3_client(url, invitee, region)
+    out = {"organization": m.create_organization(FeatureSet="ALL")["Organization"]}
+    out["invited"] = m.invite_account_to_organization(Target={"Id": invitee, "Type": "ACCOUNT"},
+                                                      Notes="from boto3")["Handshake"]
+    out["received"] = i.list_handshakes_for_account()["Handshakes"]
+    out["accepted"] = i.accept_handshake(HandshakeId=out["invited"]["Id"])["Handshake"]
+    out["accounts"] = m.list_accounts()["Accounts"]
+    try:
+        i.list_accounts()
+        out["member_error"] = None
+    except botocore.exceptions.ClientError as e:
+        out["member_error"] = e.response["Error"]["Code"]
+    out["endpoints"] = {m.meta.endpoint_url, i.meta.endpoint_url}
+    return out
+
+
+def js_flow(modules, url, use_env, management, invitee, region):
+    plan = {"endpoint": None if use_env else url, "region": region, "management": management, "invitee": invitee}
+    env = clean_env({"NODE_PATH": modules})
+    # The SDK must not find credentials or an endpoint anywhere but where the test puts them.
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_DEFAULT_REGION"):
+        env.pop(name, None)
+    if use_env:
+        env["AWS_ENDPOINT_URL"] = url
+    p = subprocess.run(["node", os.path.join(JS_DIR, "invite_flow.js"), json.dumps(plan)], capture_output=True,
+                       text=True, timeout=NODE_TIMEOUT, stdin=subprocess.DEVNULL, env=env)
+    if p.returncode != 0:
+        raise AssertionError(f"the JavaScript flow exited {p.returncode}:\n{p.stderr[-3000:]}")
+    out = json.loads(p.stdout)
+    out["member_error"] = out.pop("memberListAccounts")["error"]
+    return out
+
+
+# --- tests ----------------------------------------------------------------------------------------
+
+_clis = None
+
+
+def clis():
+    global _clis
+    if _clis is None:
+        _clis = installed_clis()
+    return _clis
+
+
+class ClientMatrixTest(ServerTestCase):
+
+    def check_flow(self, out, management, invitee):
+        """The answers of one run of the flow, and the server's own view of who is where."""
+        org = out["organization"]
+        self.assertRegex(org["Id"], ORG_ID)
+        self.assertEqual((org["MasterAccountId"], org["FeatureSet"]), (management, "ALL"), org)
+
+        invited = out["invited"]
+        self.assertEqual((invited["Action"], invited["State"]), ("INVITE", "OPEN"), invited)
+        self.assertIn({"Id": invitee, "Type": "ACCOUNT"}, invited["Parties"], invited)
+        self.assertEqual([(h["Id"], h["State"]) for h in out["received"]], [(invited["Id"], "OPEN")], out["received"])
+        self.assertEqual((out["accepted"]["Id"], out["accepted"]["State"]), (invited["Id"], "ACCEPTED"))
+
+        accounts = {a["Id"]: a for a in out["accounts"]}
+        self.assertEqual(set(accounts), {management, invitee}, out["accounts"])
+        self.assertEqual((accounts[invitee]["JoinedMethod"], accounts[invitee]["Status"]), ("INVITED", "ACTIVE"))
+        self.assertEqual(accounts[management]["JoinedMethod"], "CREATED")
+        self.assertEqual(out["member_error"], "AccessDeniedException")
+
+        # Both identities were told apart by their access key ids alone.
+        for account in (management, invitee):
+            seen = self.server.control("GET", f"/_localorgs/accounts/{account}").json
+            self.assertEqual(seen["OrganizationId"], org["Id"], seen)
+
+    def new_parties(self):
+        return new_account_id(5), new_account_id(6)
+
+    # AWS CLI ---------------------------------------------------------------------------------
+
+    def cli_or_skip(self, major, required):
+        cli = clis().get(major)
+        if cli is None:
+            if required:
+                self.fail(f"no AWS CLI v{major} on PATH; tools/deps --test installs Debian's awscli")
+            self.skipTest(f"no AWS CLI v{major} on PATH (Debian 12 packages only v2; v1 comes from pip)")
+        return cli
+
+    def run_cli(self, major, required, use_env):
+        cli = self.cli_or_skip(major, required)
+        if use_env and not cli.reads_endpoint_env():
+            since = ".".join(map(str, CLI_ENV_ENDPOINT_SINCE[major]))
+            self.skipTest(f"AWS CLI {cli.version} does not read AWS_ENDPOINT_URL (added in {since}): "
+                          "use --endpoint-url, tested by the explicit-endpoint test")
+        management, invitee = self.new_parties()
+        self.check_flow(cli_flow(cli, self.server.url, use_env, management, invitee, "eu-west-1"),
+                        management, invitee)
+
+    def test_aws_cli_v1_endpoint_url(self):
+        self.run_cli(1, required=False, use_env=False)
+
+    def test_aws_cli_v1_env(self):
+        self.run_cli(1, required=False, use_env=True)
+
+    def test_aws_cli_v2_endpoint_url(self):
+        self.run_cli(2, required=True, use_env=False)
+
+    def test_aws_cli_v2_env(self):
+        self.run_cli(2, required=True, use_env=True)
+
+    # boto3 -----------------------------------------------------------------------------------
+
+    def test_boto3_endpoint_url(self):
+        management, invitee = self.new_parties()
+        out = boto3_flow(self.server.url, management, invitee, "ap-southeast-2")
+        self.check_flow(out, management, invitee)
+        self.assertEqual(out["endpoints"], {self.server.url})
+
+    def test_boto3_env(self):
+        if version_tuple(botocore.__version__) < BOTOCORE_ENV_ENDPOINT_SINCE:
+            self.skipTest(f"botocore {botocore.__version__} does not read AWS_ENDPOINT_URL (added in 1.31.0): "
+                          "use endpoint_url=, tested by the explicit-endpoint test")
+        # The general variable, and the one for this service alone, which wins over it.
+        for variables in ({"AWS_ENDPOINT_URL": self.server.url},
+                          {"AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_ENDPOINT_URL_ORGANIZATIONS": self.server.url}):
+            with self.subTest(variables=sorted(variables)):
+                management, invitee = self.new_parties()
+                with mock.patch.dict(os.environ, variables):
+                    out = boto3_flow(None, management, invitee, "sa-east-1")
+                self.check_flow(out, management, invitee)
+                self.assertEqual(out["endpoints"], {self.server.url})
+
+    # AWS SDK for JavaScript v3 ---------------------------------------------------------------
+
+    def run_js(self, use_env):
+        modules = js_node_modules()
+        print(f"clients: @aws-sdk/client-organizations {js_sdk_version(modules)}", file=sys.stderr)
+        management, invitee = self.new_parties()
+        self.check_flow(js_flow(modules, self.server.url, use_env, management, invitee, "us-west-2"),
+                        management, invitee)
+
+    def test_js_sdk_v3_endpoint(self):
+        self.run_js(use_env=False)
+
+    def test_js_sdk_v3_env(self):
+        self.run_js(use_env=True)
+
+
+def setUpModule():
+    # The versions this run tested, for the CI log and the README's matrix.
+    found = ", ".join(f"AWS CLI {c.version} ({c.path})" for _, c in sorted(clis().items())) or "no AWS CLI"
+    print(f"clients: {found}; boto3 {boto3.__version__} (botocore {botocore.__version__}); "
+          f"node {node_version()}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
