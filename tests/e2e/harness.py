@@ -50,6 +50,11 @@ EMPTY_AWS_CONFIG = os.path.join(_ISOLATION.name, "config")
 EMPTY_AWS_CREDENTIALS = os.path.join(_ISOLATION.name, "credentials")
 for _path in (EMPTY_AWS_CONFIG, EMPTY_AWS_CREDENTIALS):
     open(_path, "w").close()
+# CLI v2 prints timestamps as ISO 8601 by default; "wire" makes it print what the server sent, as
+# v1 does, so one set of assertions holds for both (v1 would refuse the value, hence two files).
+WIRE_TIMESTAMPS_AWS_CONFIG = os.path.join(_ISOLATION.name, "config-v2")
+with open(WIRE_TIMESTAMPS_AWS_CONFIG, "w") as _f:
+    _f.write("[default]\ncli_timestamp_format = wire\n")
 os.environ["AWS_CONFIG_FILE"] = EMPTY_AWS_CONFIG
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = EMPTY_AWS_CREDENTIALS
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
@@ -307,19 +312,22 @@ def cli_service_error_rc():
     return 254 if cli_major_version() >= 2 else 255
 
 
-def cli_env(account, region=None, extra=None):
+def cli_env(account, region=None, extra=None, major=None):
+    """The environment of one CLI run as `account`; `major` is the CLI's major version (default:
+    that of the `aws` on PATH)."""
+    major = major or cli_major_version()
     env = clean_env()
     env.update({
         "AWS_ACCESS_KEY_ID": account,
         "AWS_SECRET_ACCESS_KEY": "dummy",
         "AWS_DEFAULT_REGION": region or next(_region_cycle),
-        "AWS_CONFIG_FILE": EMPTY_AWS_CONFIG,
+        "AWS_CONFIG_FILE": EMPTY_AWS_CONFIG if major < 2 else WIRE_TIMESTAMPS_AWS_CONFIG,
         "AWS_SHARED_CREDENTIALS_FILE": EMPTY_AWS_CREDENTIALS,
         # One attempt: nothing is retried. CLI v1 in legacy mode prints a service error exactly as
         # "An error occurred (Code) when calling the Op operation: Message" (standard mode would
         # add "(reached max retries: 0)" to retryable ones); CLI v2 (Debian 12's) refuses legacy.
         "AWS_MAX_ATTEMPTS": "1",
-        "AWS_RETRY_MODE": "legacy" if cli_major_version() < 2 else "standard",
+        "AWS_RETRY_MODE": "legacy" if major < 2 else "standard",
         "AWS_PAGER": "",
         "AWS_EC2_METADATA_DISABLED": "true",
     })
@@ -342,9 +350,12 @@ def run_cli(url, account, *args, region=None, env=None, timeout=CLI_TIMEOUT):
     return CliResult(argv, p.returncode, p.stdout, p.stderr)
 
 
-def cli_error_line(code, operation):
-    """The start of what CLI v1/v2 print on stderr for a service error."""
-    return f"An error occurred ({code}) when calling the {operation} operation: "
+def cli_error_line(code, operation, attempts_used_up=True):
+    """The start of what CLI v1/v2 print on stderr for a service error. CLI v2 (Debian 12's 2.9)
+    adds "(reached max retries: 0)" when its attempts are used up, which with cli_env's
+    AWS_MAX_ATTEMPTS=1 is every error; with more attempts, an error it does not retry has none."""
+    retries = " (reached max retries: 0)" if cli_major_version() >= 2 and attempts_used_up else ""
+    return f"An error occurred ({code}) when calling the {operation} operation{retries}: "
 
 
 # --- boto3 ------------------------------------------------------------------------------------

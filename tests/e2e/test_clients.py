@@ -152,15 +152,13 @@ def secret_for(account):
 def cli_flow(cli, url, use_env, management, invitee, region):
     def run(account, *args, expect_ok=True):
         argv = [cli.path, "organizations", *args, "--output", "json"]
-        # One attempt in a mode this CLI knows (v2 has no legacy mode).
-        extra = {"AWS_SECRET_ACCESS_KEY": secret_for(account), "AWS_MAX_ATTEMPTS": "1",
-                 "AWS_RETRY_MODE": "legacy" if cli.major < 2 else "standard"}
+        extra = {"AWS_SECRET_ACCESS_KEY": secret_for(account)}
         if use_env:
             extra["AWS_ENDPOINT_URL"] = url
         else:
             argv += ["--endpoint-url", url]
         p = subprocess.run(argv, capture_output=True, text=True, timeout=CLI_TIMEOUT, stdin=subprocess.DEVNULL,
-                           env=cli_env(account, region, extra))
+                           env=cli_env(account, region, extra, major=cli.major))
         if expect_ok:
             if p.returncode != 0:
                 raise AssertionError(f"{argv} exited {p.returncode}:\n{p.stderr[-2000:]}")

@@ -130,10 +130,13 @@ class OrganizationCliTest(ServerTestCase):
         self.assertEqual(set(accounts.json), {"Accounts"}, accounts)
         self.assertEqual(len(accounts.json["Accounts"]), 1, accounts)
         account = accounts.json["Accounts"][0]
-        self.assertEqual(set(account), ACCOUNT_KEYS, account)
         expected = {"Id": a, "Arn": f"arn:aws:organizations::{a}:account/{org_id}/{a}",
                     "Email": f"account-{a}@example.com", "Name": f"Account {a}", "Status": "ACTIVE",
                     "State": "ACTIVE", "JoinedMethod": "CREATED"}
+        if cli_major_version() >= 2 and "State" not in account:
+            # Debian 12's CLI v2 (2.9) has a service model from before Account.State and drops it.
+            del expected["State"]
+        self.assertEqual(set(account), ACCOUNT_KEYS & (set(expected) | {"JoinedTimestamp"}), account)
         self.assertEqual({k: v for k, v in account.items() if k != "JoinedTimestamp"}, expected)
         if cli_major_version() == 1:  # CLI v1 prints the wire value: epoch seconds as a number
             ts = account["JoinedTimestamp"]
@@ -288,7 +291,7 @@ class OrganizationCliTest(ServerTestCase):
                    for env in (default, standard)]
         for r in results:
             self.assertEqual(r.returncode, cli_service_error_rc(), r)
-            prefix = cli_error_line("NotImplementedException", "ListPolicies")
+            prefix = cli_error_line("NotImplementedException", "ListPolicies", attempts_used_up=False)
             self.assertIn(prefix, r.stderr)
             message = r.stderr.split(prefix, 1)[1].splitlines()[0]
             self.assertIn("ListPolicies", message)
