@@ -42,7 +42,7 @@ Response echo(const Request& req) {
     json body = {{"method", std::string(req.method_string())},
                  {"target", std::string(req.target())},
                  {"body", req.body()}};
-    return aws_json::success(body, req.version(), req.keep_alive(), "test-request");
+    return aws_json::success(body.dump(), req.version(), req.keep_alive(), "test-request");
 }
 
 Handler echo_handler() {
