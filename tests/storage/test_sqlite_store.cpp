@@ -171,6 +171,21 @@ TEST_CASE("the list queries run on indexes, never a table scan") {
     CHECK(plan("SELECT COUNT(*) FROM handshakes WHERE organization_id = 'o' AND state = 'OPEN' AND"
                " expiration_ms > 5")
               .find("handshakes_open") != std::string::npos);
+    // The partial indexes (NULLs left out) serve the queries as the repository binds them.
+    CHECK(plan("SELECT id FROM accounts WHERE organization_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3")
+              .find("accounts_by_organization") != std::string::npos);
+    CHECK(plan("SELECT id FROM accounts WHERE organization_id = ?1 AND parent_id = ?4 AND id > ?2 ORDER BY id LIMIT ?3")
+              .find("accounts_by_parent") != std::string::npos);
+    CHECK(plan("SELECT id FROM handshakes WHERE parent_handshake_id = ?1 ORDER BY requested_ms, id")
+              .find("handshakes_by_parent") != std::string::npos);
+    const auto recipient = plan(
+        "SELECT id FROM handshakes WHERE (recipient_account_id = ?1 OR recipient_email = ?2) AND"
+        " (requested_ms, id) > (?3, ?4) ORDER BY requested_ms, id LIMIT ?8");
+    CHECK(recipient.find("handshakes_by_recipient") != std::string::npos);
+    CHECK(recipient.find("handshakes_by_email") != std::string::npos);
+    CHECK(plan("SELECT id FROM handshakes INDEXED BY handshakes_by_email WHERE recipient_email = ?3 AND"
+               " organization_id = ?1")
+              .find("handshakes_by_email") != std::string::npos);
 }
 
 TEST_CASE("wipe forgets everything but the schema") {
