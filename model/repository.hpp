@@ -103,6 +103,14 @@ public:
     // Group commit: every unit runs in one transaction, each undone on its own if it throws, and
     // one commit (one sync) makes them all durable together. Nothing is visible to anyone before
     // that commit. The default runs each unit in a transaction of its own.
+    // Runs work that only reads, on the calling thread, against the last committed state, beside
+    // the transactions (so reads need not queue behind writes). False when the store cannot, or
+    // when the work tried to write after all (the caller then runs it through transact); what it
+    // computed before that must be thrown away. The default cannot.
+    virtual bool read(const std::function<void(Repository&)>& work) {
+        (void)work;
+        return false;
+    }
     virtual void transact_each(std::span<UnitOfWork> units) {
         for (auto& u : units) {
             try {

@@ -79,53 +79,54 @@ void AwsApi::handle(Request&& request, Respond respond) {
             log::write(log::Level::debug, "request " + request_id + " " + caller.account_id + " " + operation);
         if (auto fault = faults_.take(operation, caller.account_id)) throw *std::move(fault);
 
-        // One allocation carries the call through the database thread and back; the closures
-        // hold only its pointer, which std::function keeps without allocating.
-        struct Call {
-            operations::Operation run;
-            nlohmann::json input;
-            model::Caller caller;
-            Respond respond;
-            std::string request_id;
-            unsigned version;
-            bool keep_alive;
-            operations::Answer answer;
-            std::optional<api_error> failure;
-        };
         auto call = std::make_shared<Call>(Call{run, std::move(input), std::move(caller), std::move(respond),
                                                 std::move(request_id), version, keep_alive, {}, {}});
+        // Describe and List calls read on this thread, beside the database thread's writes; one
+        // that turns out to need a write (a caller seen for the first time) goes the writers' way.
+        if (operations::reads_only(operation)) {
+            bool done = true;
+            try {
+                done = store_.read(
+                    [&](model::Repository& repo) { call->answer = call->run(service_, repo, call->caller, call->input); });
+            } catch (...) {
+                call->failure = failure_of(std::current_exception(), *call);
+            }
+            if (done) return finish(*call);
+        }
         db_.submit([this, call](model::Repository& repo) { call->answer = call->run(service_, repo, call->caller, call->input); },
                    [this, call](std::exception_ptr error) {
-                       if (error) {
-                           try {
-                               std::rethrow_exception(error);
-                           } catch (const api_error& e) {
-                               call->failure = e;
-                               remember_caller(call->caller.account_id);
-                           } catch (const std::exception& e) {
-                               log::error("request " + call->request_id + " failed: " + e.what());
-                               call->failure = api_error(error_code::ServiceException);
-                           }
-                       }
+                       if (error) call->failure = failure_of(error, *call);
                        // Encoding happens off the database thread, which only does database work.
-                       boost::asio::post(io_, [call] {
-                           if (!call->failure) {
-                               try {
-                                   return call->respond(aws_json::success(call->answer(), call->version,
-                                                                          call->keep_alive, call->request_id));
-                               } catch (const std::exception& e) {
-                                   log::error("request " + call->request_id + " cannot be encoded: " + e.what());
-                                   call->failure = api_error(error_code::ServiceException);
-                               }
-                           }
-                           call->respond(
-                               aws_json::error(*call->failure, call->version, call->keep_alive, call->request_id));
-                       });
+                       boost::asio::post(io_, [call] { finish(*call); });
                    });
     } catch (const api_error& e) {
         if (!caller_id.empty()) remember_caller(caller_id);
         respond(aws_json::error(e, version, keep_alive, request_id));
     }
+}
+
+api_error AwsApi::failure_of(std::exception_ptr error, const Call& call) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const api_error& e) {
+        remember_caller(call.caller.account_id);
+        return e;
+    } catch (const std::exception& e) {
+        log::error("request " + call.request_id + " failed: " + e.what());
+    }
+    return api_error(error_code::ServiceException);
+}
+
+void AwsApi::finish(Call& call) {
+    if (!call.failure) {
+        try {
+            return call.respond(aws_json::success(call.answer(), call.version, call.keep_alive, call.request_id));
+        } catch (const std::exception& e) {
+            log::error("request " + call.request_id + " cannot be encoded: " + e.what());
+            call.failure = api_error(error_code::ServiceException);
+        }
+    }
+    call.respond(aws_json::error(*call.failure, call.version, call.keep_alive, call.request_id));
 }
 
 void AwsApi::remember_caller(const std::string& account_id) {

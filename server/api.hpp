@@ -4,6 +4,7 @@
 // the operation in one transaction (on the database thread) -> encoding (back on an I/O thread).
 #include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string_view>
 
 #include "model/organizations.hpp"
@@ -12,6 +13,7 @@
 #include "server/faults.hpp"
 #include "server/http_types.hpp"
 #include "server/identity.hpp"
+#include "server/operations/operations.hpp"
 
 namespace localorgs::server {
 
@@ -24,6 +26,23 @@ public:
     void handle(Request&& request, Respond respond);
 
 private:
+    // One call on its way through: a single allocation carries it to the database thread and
+    // back, and the closures hold only its pointer, which std::function keeps without allocating.
+    struct Call {
+        operations::Operation run;
+        nlohmann::json input;
+        model::Caller caller;
+        Respond respond;
+        std::string request_id;
+        unsigned version;
+        bool keep_alive;
+        operations::Answer answer;
+        std::optional<model::api_error> failure;
+    };
+    // The AWS error to answer for what the call threw (ServiceException for anything unforeseen).
+    model::api_error failure_of(std::exception_ptr error, const Call& call);
+    // Answers the call, encoding its result (on an I/O thread).
+    static void finish(Call& call);
     void remember_caller(const std::string& account_id);
 
     boost::asio::io_context& io_;

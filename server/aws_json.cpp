@@ -40,10 +40,8 @@ Response make(http::status status, std::string body, unsigned version, bool keep
 }
 }  // namespace
 
-Response success(const nlohmann::json& body, unsigned version, bool keep_alive,
-                 const std::string& request_id) {
-    return make(http::status::ok, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                version, keep_alive, request_id);
+Response success(std::string body, unsigned version, bool keep_alive, const std::string& request_id) {
+    return make(http::status::ok, std::move(body), version, keep_alive, request_id);
 }
 
 Response error(const model::api_error& e, unsigned version, bool keep_alive,

@@ -15,8 +15,7 @@ inline constexpr std::string_view kContentType = "application/x-amz-json-1.1";
 std::string new_request_id();
 
 // 200 with the JSON body, Content-Type and x-amzn-RequestId.
-Response success(const nlohmann::json& body, unsigned http_version, bool keep_alive,
-                 const std::string& request_id);
+Response success(std::string body, unsigned http_version, bool keep_alive, const std::string& request_id);
 // The error's HTTP status, {"__type","Message"[,"Reason"]}, X-Amzn-ErrorType and x-amzn-RequestId.
 Response error(const model::api_error& e, unsigned http_version, bool keep_alive,
                const std::string& request_id);

@@ -1,5 +1,8 @@
 #include "server/transport.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/system/system_error.hpp>
 #include <optional>
@@ -9,9 +12,36 @@
 
 namespace localorgs::server {
 
+namespace {
+
+// Descriptors the process needs besides the connections it serves: standard streams, the
+// listening socket, the reactor's own, the database files, and connections being turned away.
+constexpr rlim_t kSpareDescriptors = 64;
+
+// The connection cap must bind before the descriptor limit does: at the descriptor limit accept()
+// fails, and a client waits unanswered in the listen backlog instead of getting the cap's 503. So
+// the soft limit is raised as far as the hard one allows (as the Go runtime does at start), and
+// the cap lowered to what is left below it.
+TransportLimits within_descriptor_limit(TransportLimits limits) {
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) != 0) return limits;
+    if (files.rlim_max != RLIM_INFINITY && files.rlim_cur < files.rlim_max) {
+        rlimit raised{files.rlim_max, files.rlim_max};
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) files = raised;
+    }
+    if (files.rlim_cur == RLIM_INFINITY) return limits;
+    const rlim_t room =
+        files.rlim_cur > 2 * kSpareDescriptors ? files.rlim_cur - kSpareDescriptors : files.rlim_cur / 2;
+    limits.max_connections = std::min<std::size_t>(limits.max_connections, std::max<rlim_t>(room, 1));
+    return limits;
+}
+
+}  // namespace
+
 Transport::Transport(net::io_context& ioc, const std::string& host, std::uint16_t port, Handler handler,
                      TransportLimits limits)
-    : tracker_(std::make_shared<ConnectionTracker>(ioc.get_executor(), std::move(handler), limits)) {
+    : tracker_(std::make_shared<ConnectionTracker>(ioc.get_executor(), std::move(handler),
+                                                   within_descriptor_limit(limits))) {
     tcp::resolver resolver(ioc);
     const auto results =
         resolver.resolve(host, std::to_string(port), tcp::resolver::passive | tcp::resolver::numeric_service);

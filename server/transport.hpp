@@ -18,6 +18,8 @@ class Transport {
 public:
     // Binds host:port (port 0 picks a free one); throws boost::system::system_error when it
     // cannot. `host` may be a name ("localhost"); the first address that binds is used.
+    // Raises the process's soft limit on open files to its hard limit, and lowers
+    // `limits.max_connections` to fit below it.
     Transport(boost::asio::io_context& ioc, const std::string& host, std::uint16_t port, Handler handler,
               TransportLimits limits = {});
     // Stops (see stop()); connections still open keep the io_context busy until they end.

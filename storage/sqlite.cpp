@@ -6,7 +6,7 @@
 namespace localorgs::storage {
 namespace {
 
-constexpr const char* kControlSql[] = {"BEGIN IMMEDIATE", "COMMIT",      "ROLLBACK",
+constexpr const char* kControlSql[] = {"BEGIN IMMEDIATE", "BEGIN",        "COMMIT",          "ROLLBACK",
                                        "SAVEPOINT unit",  "RELEASE unit", "ROLLBACK TO unit"};
 static_assert(std::size(kControlSql) == std::size_t(Connection::Control::count_));
 
@@ -103,6 +103,10 @@ bool Statement::step() {
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
+    if ((rc & 0xff) == SQLITE_READONLY) {
+        sqlite3_reset(stmt_);
+        throw read_only_error("step: the connection is read-only");
+    }
     sqlite3_reset(stmt_);
     conn_.fail("step");
 }
@@ -117,7 +121,7 @@ std::string Statement::text(int column) const { return std::string(text_view(col
 std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
 bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
-Transaction::Transaction(Connection& conn) : conn_(conn) { conn_.run(Connection::Control::begin); }
+Transaction::Transaction(Connection& conn, Connection::Control begin) : conn_(conn) { conn_.run(begin); }
 
 Transaction::~Transaction() {
     if (done_) return;

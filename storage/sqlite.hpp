@@ -13,6 +13,10 @@ namespace localorgs::storage {
 struct sqlite_error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
+// A statement tried to write through a connection opened for reading only.
+struct read_only_error : sqlite_error {
+    using sqlite_error::sqlite_error;
+};
 
 class Connection {
 public:
@@ -26,7 +30,7 @@ public:
     [[noreturn]] void fail(const char* what) const;
 
     // Transaction control runs once or more per API call: prepared once, not parsed each time.
-    enum class Control { begin, commit, rollback, savepoint, release, rollback_to, count_ };
+    enum class Control { begin, begin_read, commit, rollback, savepoint, release, rollback_to, count_ };
     void run(Control which);
 
 private:
@@ -70,10 +74,11 @@ private:
     bool dirty_ = false;
 };
 
-// BEGIN IMMEDIATE on construction; rolls back in the destructor unless committed.
+// BEGIN IMMEDIATE (or a plain, deferred BEGIN for reading) on construction; rolls back in the
+// destructor unless committed.
 class Transaction {
 public:
-    explicit Transaction(Connection& conn);
+    explicit Transaction(Connection& conn, Connection::Control begin = Connection::Control::begin);
     ~Transaction();
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;

@@ -455,11 +455,58 @@ SqliteStore::SqliteStore(const std::string& path, Durability durability) : conn_
     sqlite3_busy_timeout(conn_.handle(), 5000);
     schema_version_ = migrate(conn_);
     const char* file = sqlite3_db_filename(conn_.handle(), "main");
-    if (file && *file) checkpointer_ = std::make_unique<Checkpointer>(conn_, file, synchronous);
+    if (file && *file) {
+        path_ = file;
+        checkpointer_ = std::make_unique<Checkpointer>(conn_, path_, synchronous);
+    }
+}
+
+SqliteStore::Reader::Reader(const std::string& path) : conn(path), repo(conn) {
+    conn.exec("PRAGMA query_only=1");
+    conn.exec("PRAGMA cache_size=-8192");
+    sqlite3_busy_timeout(conn.handle(), 5000);
+}
+
+bool SqliteStore::read(const std::function<void(model::Repository&)>& work) {
+    if (path_.empty()) return false;  // an in-memory database has one connection: the writer's
+    std::unique_ptr<Reader> reader;
+    {
+        std::lock_guard lock(readers_mutex_);
+        if (!idle_readers_.empty()) {
+            reader = std::move(idle_readers_.back());
+            idle_readers_.pop_back();
+        }
+    }
+    if (!reader) reader = std::make_unique<Reader>(path_);
+    // Back to the pool however this ends, after the transaction below is over.
+    struct Return {
+        SqliteStore& store;
+        std::unique_ptr<Reader>& reader;
+        ~Return() {
+            std::lock_guard lock(store.readers_mutex_);
+            store.idle_readers_.push_back(std::move(reader));
+        }
+    } give_back{*this, reader};
+
+    // One snapshot for the whole call, as a transaction on the writer would give.
+    Transaction tx(reader->conn, Connection::Control::begin_read);
+    try {
+        work(reader->repo);
+    } catch (const read_only_error&) {
+        reader->repo.finish_reads();
+        return false;
+    } catch (...) {
+        reader->repo.finish_reads();
+        throw;
+    }
+    reader->repo.finish_reads();
+    tx.commit();
+    return true;
 }
 
 SqliteStore::~SqliteStore() {
     checkpointer_.reset();
+    idle_readers_.clear();
     // Fold the WAL back into the database file so a clean shutdown leaves one self-contained file.
     try {
         conn_.exec("PRAGMA wal_checkpoint(TRUNCATE)");

@@ -3,7 +3,9 @@
 // one thread: the server runs every transaction on its database thread.
 #include <array>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "model/repository.hpp"
 #include "storage/checkpointer.hpp"
@@ -114,6 +116,7 @@ public:
 
     void transact(const std::function<void(model::Repository&)>& work) override;
     void transact_each(std::span<model::UnitOfWork> units) override;
+    bool read(const std::function<void(model::Repository&)>& work) override;
     int schema_version() const { return schema_version_; }
     Connection& connection() { return conn_; }
     // How often the WAL was checkpointed, and by whom; zero for an in-memory database.
@@ -122,10 +125,20 @@ public:
 private:
     bool run_batch(std::span<model::UnitOfWork> units, bool savepoints);
 
+    // A connection that may only read, with its own statements; one per thread reading at once.
+    struct Reader {
+        explicit Reader(const std::string& path);
+        Connection conn;
+        SqliteRepository repo;
+    };
+
     Connection conn_;
     int schema_version_ = 0;
     SqliteRepository repo_;
     std::unique_ptr<Checkpointer> checkpointer_;  // none for an in-memory database
+    std::string path_;                             // empty for an in-memory database
+    std::mutex readers_mutex_;
+    std::vector<std::unique_ptr<Reader>> idle_readers_;
 };
 
 }  // namespace localorgs::storage

@@ -49,8 +49,13 @@ Response reply(const control_error& e, const Request& req) {
 json body_object(const Request& req, std::initializer_list<std::string_view> allowed) {
     json body = req.body().empty() ? json::object() : json::parse(req.body(), nullptr, false);
     if (body.is_discarded() || !body.is_object()) bad_request("The body must be a JSON object");
-    for (const auto& [key, _] : body.items())
+    for (const auto& [key, value] : body.items()) {
         if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) bad_request("Unknown member '" + key + "'");
+        // Every member of every control-plane body is a scalar. Refusing the others here, before
+        // the body is copied or printed (both recurse), keeps a deeply nested one from overflowing
+        // the stack.
+        if (value.is_structured()) bad_request("Member '" + key + "' must not be an object or a list");
+    }
     return body;
 }
 

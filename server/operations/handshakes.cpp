@@ -11,8 +11,8 @@ using model::Organizations;
 using model::Repository;
 namespace w = wire;
 
-json handshake_result(const model::Handshake& h) { return {{"Handshake", w::to_json(h)}}; }
-json handshake_page(const model::Page<model::Handshake>& p) { return w::page_to_json(p, "Handshakes"); }
+std::string handshake_result(const model::Handshake& h) { return w::single_to_json(h, "Handshake"); }
+std::string handshake_page(const model::Page<model::Handshake>& p) { return w::page_to_json(p, "Handshakes"); }
 
 model::HandshakeFilter filter_of(const json& in) {
     model::HandshakeFilter f;

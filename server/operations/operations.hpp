@@ -4,6 +4,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "model/organizations.hpp"
@@ -12,7 +13,7 @@ namespace localorgs::server::operations {
 
 // What an operation's database work hands back: the model's answer, encoded as the response body
 // only when called, on an I/O thread, so the database thread spends no time on JSON.
-using Answer = std::function<nlohmann::json()>;
+using Answer = std::function<std::string()>;
 
 using Operation = Answer (*)(model::Organizations&, model::Repository&, const model::Caller&,
                              const nlohmann::json& input);
@@ -24,7 +25,7 @@ Answer answer(T value, Encode encode) {
 }
 // The empty object of operations that return nothing.
 inline Answer no_output() {
-    return [] { return nlohmann::json::object(); };
+    return [] { return std::string("{}"); };
 }
 
 struct Entry {
@@ -35,6 +36,12 @@ struct Entry {
 // Each family of operations lists what it implements.
 std::span<const Entry> organization_operations() noexcept;  // organizations.cpp
 std::span<const Entry> handshake_operations() noexcept;     // handshakes.cpp
+
+// Describe* and List* operations only read (unless they meet a caller for the first time, or a
+// handshake whose expiry is due to be recorded): they may run beside the database thread.
+inline bool reads_only(std::string_view name) noexcept {
+    return name.starts_with("Describe") || name.starts_with("List");
+}
 
 // nullptr when the operation is not implemented.
 Operation find(std::string_view name) noexcept;

@@ -14,7 +14,7 @@ namespace w = wire;
 // {"<member>": shape}
 template <class T>
 Answer single(T value, const char* member) {
-    return answer(std::move(value), [member](const T& v) { return json{{member, w::to_json(v)}}; });
+    return answer(std::move(value), [member](const T& v) { return w::single_to_json(v, member); });
 }
 // {"<list member>": [...], "NextToken"?}
 template <class T>

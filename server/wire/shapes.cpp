@@ -2,61 +2,70 @@
 
 namespace localorgs::server::wire {
 namespace {
-json policy_types_json(const std::vector<model::PolicyTypeSummary>& types) {
-    json out = json::array();
-    for (const auto& t : types) out.push_back({{"Type", t.type}, {"Status", t.status}});
-    return out;
-}
-}  // namespace
 
-json to_json(const model::Organization& o) {
-    return {{"Id", o.id},
-            {"Arn", o.arn},
-            {"FeatureSet", o.feature_set},
-            {"MasterAccountArn", o.master_account_arn},
-            {"MasterAccountId", o.master_account_id},
-            {"MasterAccountEmail", o.master_account_email},
-            {"AvailablePolicyTypes", policy_types_json(o.available_policy_types)}};
+void write_policy_types(JsonWriter& w, const std::vector<model::PolicyTypeSummary>& types) {
+    w.begin_array();
+    for (const auto& t : types) w.begin_object().member("Status", t.status).member("Type", t.type).end_object();
+    w.end_array();
 }
 
-json to_json(const model::Account& a) {
-    return {{"Id", a.id},           {"Arn", a.arn},
-            {"Email", a.email},     {"Name", a.name},
-            {"Status", a.status},   {"State", a.state},
-            {"JoinedMethod", a.joined_method}, {"JoinedTimestamp", timestamp(a.joined_ms)}};
-}
-
-json to_json(const model::Root& r) {
-    return {{"Id", r.id}, {"Arn", r.arn}, {"Name", r.name}, {"PolicyTypes", policy_types_json(r.policy_types)}};
-}
-
-json to_json(const model::Parent& p) { return {{"Id", p.id}, {"Type", p.type}}; }
-json to_json(const model::Child& c) { return {{"Id", c.id}, {"Type", c.type}}; }
-json to_json(const model::Tag& t) { return {{"Key", t.key}, {"Value", t.value}}; }
-
-namespace {
-json resources_json(const std::vector<model::HandshakeResource>& resources) {
-    json out = json::array();
+void write_resources(JsonWriter& w, const std::vector<model::HandshakeResource>& resources) {
+    w.begin_array();
     for (const auto& r : resources) {
-        json item = {{"Type", r.type}, {"Value", r.value}};
-        if (!r.resources.empty()) item["Resources"] = resources_json(r.resources);
-        out.push_back(std::move(item));
+        w.begin_object();
+        if (!r.resources.empty()) {
+            w.key("Resources");
+            write_resources(w, r.resources);
+        }
+        w.member("Type", r.type).member("Value", r.value).end_object();
     }
-    return out;
+    w.end_array();
 }
+
 }  // namespace
 
-json to_json(const model::Handshake& h) {
-    json parties = json::array();
-    for (const auto& p : h.parties) parties.push_back({{"Id", p.id}, {"Type", p.type}});
-    return {{"Id", h.id},
-            {"Arn", h.arn},
-            {"Parties", std::move(parties)},
-            {"State", h.state},
-            {"RequestedTimestamp", timestamp(h.requested_ms)},
-            {"ExpirationTimestamp", timestamp(h.expiration_ms)},
-            {"Action", h.action},
-            {"Resources", resources_json(h.resources)}};
+void write(JsonWriter& w, const model::Organization& o) {
+    w.begin_object().member("Arn", o.arn).key("AvailablePolicyTypes");
+    write_policy_types(w, o.available_policy_types);
+    w.member("FeatureSet", o.feature_set)
+        .member("Id", o.id)
+        .member("MasterAccountArn", o.master_account_arn)
+        .member("MasterAccountEmail", o.master_account_email)
+        .member("MasterAccountId", o.master_account_id)
+        .end_object();
+}
+
+void write(JsonWriter& w, const model::Account& a) {
+    w.begin_object()
+        .member("Arn", a.arn)
+        .member("Email", a.email)
+        .member("Id", a.id)
+        .member("JoinedMethod", a.joined_method)
+        .key("JoinedTimestamp")
+        .timestamp(a.joined_ms)
+        .member("Name", a.name)
+        .member("State", a.state)
+        .member("Status", a.status)
+        .end_object();
+}
+
+void write(JsonWriter& w, const model::Root& r) {
+    w.begin_object().member("Arn", r.arn).member("Id", r.id).member("Name", r.name).key("PolicyTypes");
+    write_policy_types(w, r.policy_types);
+    w.end_object();
+}
+
+void write(JsonWriter& w, const model::Parent& p) { w.begin_object().member("Id", p.id).member("Type", p.type).end_object(); }
+void write(JsonWriter& w, const model::Child& c) { w.begin_object().member("Id", c.id).member("Type", c.type).end_object(); }
+void write(JsonWriter& w, const model::Tag& t) { w.begin_object().member("Key", t.key).member("Value", t.value).end_object(); }
+
+void write(JsonWriter& w, const model::Handshake& h) {
+    w.begin_object().member("Action", h.action).member("Arn", h.arn).key("ExpirationTimestamp").timestamp(h.expiration_ms);
+    w.member("Id", h.id).key("Parties").begin_array();
+    for (const auto& p : h.parties) w.begin_object().member("Id", p.id).member("Type", p.type).end_object();
+    w.end_array().key("RequestedTimestamp").timestamp(h.requested_ms).key("Resources");
+    write_resources(w, h.resources);
+    w.member("State", h.state).end_object();
 }
 
 std::optional<std::string> optional_string(const json& in, const char* name) {

@@ -4,33 +4,47 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/pagination.hpp"
 #include "model/types.hpp"
+#include "server/wire/json_writer.hpp"
 
 namespace localorgs::server::wire {
 
 using nlohmann::json;
 
-inline double timestamp(model::Millis ms) { return double(ms) / 1000.0; }
+// Output shapes, written straight into the response body.
+void write(JsonWriter& w, const model::Organization& o);
+void write(JsonWriter& w, const model::Account& a);
+void write(JsonWriter& w, const model::Root& r);
+void write(JsonWriter& w, const model::Parent& p);
+void write(JsonWriter& w, const model::Child& c);
+void write(JsonWriter& w, const model::Tag& t);
+void write(JsonWriter& w, const model::Handshake& h);
 
-json to_json(const model::Organization& o);
-json to_json(const model::Account& a);
-json to_json(const model::Root& r);
-json to_json(const model::Parent& p);
-json to_json(const model::Child& c);
-json to_json(const model::Tag& t);
-json to_json(const model::Handshake& h);
+// {"<member>": shape}
+template <class T>
+std::string single_to_json(const T& value, std::string_view member) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object().key(member);
+    write(w, value);
+    w.end_object();
+    return out;
+}
 
 // {"<list_member>": [...], "NextToken"?: "..."} (NextToken omitted on the last page).
 template <class T>
-json page_to_json(const model::Page<T>& page, const char* list_member) {
-    json items = json::array();
-    for (const auto& item : page.items) items.push_back(to_json(item));
-    json out = json::object();
-    out[list_member] = std::move(items);
-    if (page.next_token) out["NextToken"] = *page.next_token;
+std::string page_to_json(const model::Page<T>& page, std::string_view list_member) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object().key(list_member).begin_array();
+    for (const auto& item : page.items) write(w, item);
+    w.end_array();
+    if (page.next_token) w.member("NextToken", *page.next_token);
+    w.end_object();
     return out;
 }
 

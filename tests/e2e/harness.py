@@ -16,6 +16,7 @@ import itertools
 import json
 import os
 import re
+import resource
 import signal
 import sqlite3
 import subprocess
@@ -99,7 +100,7 @@ def _kill_leftover_servers():
 class Server:
     """One localorgs process. Restartable on the same database file."""
 
-    def __init__(self, db=None, config=None, args=(), env=None):
+    def __init__(self, db=None, config=None, args=(), env=None, max_open_files=None):
         self._dir = tempfile.TemporaryDirectory(prefix="localorgs-e2e-")
         self.dir = self._dir.name
         self.db = db if db is not None else os.path.join(self.dir, "localorgs.db")
@@ -110,6 +111,7 @@ class Server:
                 json.dump(config, f)
         self.args = list(args)
         self.env = env
+        self.max_open_files = max_open_files  # RLIMIT_NOFILE (soft and hard) of the server process
         self.proc = None
         self.url = None
         self.host = None
@@ -135,11 +137,13 @@ class Server:
             env.update(self.env)
         self.stdout_lines = []
         _live_servers.add(self)
+        limit = self.max_open_files
+        preexec = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))) if limit else None
         with open(self._stderr_path, "wb") as stderr:
             # A session of its own, so a kill reaches anything the server might have started.
             self.proc = subprocess.Popen(self.command(), stdout=subprocess.PIPE, stderr=stderr,
                                          stdin=subprocess.DEVNULL, env=env, text=True, bufsize=1,
-                                         start_new_session=True)
+                                         start_new_session=True, preexec_fn=preexec)
         ready = threading.Event()
         first_line = []
 
@@ -418,6 +422,32 @@ def raw_http(host, port, method, path, body=None, headers=None):
         return HttpResult(resp.status, resp.headers, data)
     finally:
         conn.close()
+
+
+class ApiConnection:
+    """One keep-alive HTTP/1.1 connection for raw awsJson calls: far cheaper than a boto3 call, so
+    tests that send thousands of requests (or race them) use it. After a failure the next call
+    reconnects. Connection failures propagate (OSError, http.client.HTTPException)."""
+
+    def __init__(self, server, timeout=HTTP_TIMEOUT):
+        self.conn = http.client.HTTPConnection(server.host, server.port, timeout=timeout)
+
+    def call(self, operation, body, account):
+        """Returns (status, parsed JSON body) of one call as `account`."""
+        headers = {"Content-Type": "application/x-amz-json-1.1",
+                   "X-Amz-Target": f"AWSOrganizationsV20161128.{operation}",
+                   "Authorization": sigv4_header(account)}
+        try:
+            self.conn.request("POST", "/", body=json.dumps(body).encode("utf-8"), headers=headers)
+            resp = self.conn.getresponse()
+            data = resp.read()
+        except BaseException:
+            self.conn.close()
+            raise
+        return resp.status, json.loads(data) if data else None
+
+    def close(self):
+        self.conn.close()
 
 
 def sigv4_header(access_key, region="us-east-1", date="20260101"):

@@ -42,7 +42,7 @@ Response echo(const Request& req) {
     json body = {{"method", std::string(req.method_string())},
                  {"target", std::string(req.target())},
                  {"body", req.body()}};
-    return aws_json::success(body, req.version(), req.keep_alive(), "test-request");
+    return aws_json::success(body.dump(), req.version(), req.keep_alive(), "test-request");
 }
 
 Handler echo_handler() {
@@ -347,6 +347,26 @@ TEST_CASE("transport: the read timeout closes a silent client") {
         Client client(server.endpoint());
         REQUIRE(client.send("POST / HTTP/1.1\r\nHost: loc"));
         CHECK(client.closed_by_server());
+    }
+    SUBCASE("stalled mid-body") {
+        Client client(server.endpoint());
+        REQUIRE(client.send("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{\"Max"));
+        CHECK(client.closed_by_server());
+    }
+    SUBCASE("dripping a byte at a time does not extend the deadline") {
+        // A client that keeps sending, slowly, never completes a header of this length within
+        // kWait; the server must cut it off at the read timeout rather than wait for every byte.
+        Client client(server.endpoint());
+        const std::string header = "POST / HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + std::string(1000, 's');
+        bool cut_off = false;
+        for (char byte : header) {
+            if (!client.send(std::string_view(&byte, 1))) {
+                cut_off = true;
+                break;
+            }
+            std::this_thread::sleep_for(10ms);
+        }
+        CHECK(cut_off);
     }
     CHECK(server.transport().connections() <= 1);
 }

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -170,6 +171,21 @@ TEST_CASE("the list queries run on indexes, never a table scan") {
     CHECK(plan("SELECT COUNT(*) FROM handshakes WHERE organization_id = 'o' AND state = 'OPEN' AND"
                " expiration_ms > 5")
               .find("handshakes_open") != std::string::npos);
+    // The partial indexes (NULLs left out) serve the queries as the repository binds them.
+    CHECK(plan("SELECT id FROM accounts WHERE organization_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3")
+              .find("accounts_by_organization") != std::string::npos);
+    CHECK(plan("SELECT id FROM accounts WHERE organization_id = ?1 AND parent_id = ?4 AND id > ?2 ORDER BY id LIMIT ?3")
+              .find("accounts_by_parent") != std::string::npos);
+    CHECK(plan("SELECT id FROM handshakes WHERE parent_handshake_id = ?1 ORDER BY requested_ms, id")
+              .find("handshakes_by_parent") != std::string::npos);
+    const auto recipient = plan(
+        "SELECT id FROM handshakes WHERE (recipient_account_id = ?1 OR recipient_email = ?2) AND"
+        " (requested_ms, id) > (?3, ?4) ORDER BY requested_ms, id LIMIT ?8");
+    CHECK(recipient.find("handshakes_by_recipient") != std::string::npos);
+    CHECK(recipient.find("handshakes_by_email") != std::string::npos);
+    CHECK(plan("SELECT id FROM handshakes INDEXED BY handshakes_by_email WHERE recipient_email = ?3 AND"
+               " organization_id = ?1")
+              .find("handshakes_by_email") != std::string::npos);
 }
 
 TEST_CASE("wipe forgets everything but the schema") {
@@ -350,6 +366,46 @@ TEST_CASE("the write-ahead log is folded back by a thread of its own, and stays 
     CHECK(store.checkpoints().inline_ > 0);
     CHECK(std::filesystem::file_size(path + "-wal") < std::uintmax_t(3 * storage::Checkpointer::kInlineFrames) * frame);
     store.transact([&](model::Repository& r) { CHECK(r.find_account(std::to_string(100000000000LL + next - 1))); });
+}
+
+TEST_CASE("reads run beside the writer on a connection that sees every commit and cannot write") {
+    testing::TempDir dir;
+    SqliteStore store(dir.file("read.db"));
+    store.transact([](model::Repository& r) { r.save_account(model::default_account("111111111111")); });
+    bool seen = false;
+    CHECK(store.read([&](model::Repository& r) { seen = r.find_account("111111111111").has_value(); }));
+    CHECK(seen);
+
+    // A read that needs a write after all reports it, and nothing of it lands.
+    CHECK(!store.read([](model::Repository& r) { r.save_account(model::default_account("222222222222")); }));
+    store.transact([](model::Repository& r) { CHECK(!r.find_account("222222222222")); });
+
+    // Errors of the work itself pass through, and the connection serves the next read.
+    CHECK_THROWS_AS(store.read([](model::Repository&) { throw std::runtime_error("refused"); }), std::runtime_error);
+    store.transact([](model::Repository& r) { r.save_account(model::default_account("333333333333")); });
+    CHECK(store.read([&](model::Repository& r) { seen = r.find_account("333333333333").has_value(); }));
+    CHECK(seen);
+
+    // Reads from several threads at once each get a connection of their own.
+    std::vector<std::thread> readers;
+    std::atomic<int> found{0};
+    for (int t = 0; t < 4; ++t)
+        readers.emplace_back([&] {
+            for (int i = 0; i < 200; ++i)
+                if (store.read([&](model::Repository& r) {
+                        if (r.find_account("111111111111")) ++found;
+                    }) == false)
+                    return;
+        });
+    for (auto& t : readers) t.join();
+    CHECK(found == 800);
+}
+
+TEST_CASE("an in-memory database has no readers beside its one connection") {
+    SqliteStore store(":memory:");
+    bool ran = false;
+    CHECK(!store.read([&](model::Repository&) { ran = true; }));
+    CHECK(!ran);
 }
 
 TEST_CASE("the counters kept by triggers match the rows, through every change and a reopen") {
