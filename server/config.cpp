@@ -66,6 +66,11 @@ constexpr Option kOptions[] = {
              throw config_error(n + ": expected debug, info, warn or error, got '" + v + "'");
          c.log_level = v;
      }},
+    {"log-format", "LOCALORGS_LOG_FORMAT",
+     [](Config& c, const std::string& n, const std::string& v) {
+         if (v != "text" && v != "json") throw config_error(n + ": expected text or json, got '" + v + "'");
+         c.log_format = v;
+     }},
     {"io-threads", "LOCALORGS_IO_THREADS",
      [](Config& c, const std::string& n, const std::string& v) { c.io_threads = parse_int(n, v, 1, 64); }},
     {"durability", "LOCALORGS_DURABILITY",
@@ -134,7 +139,8 @@ std::unordered_map<std::string, std::string> Config::account_by_access_key() con
 std::string usage() {
     return "usage: localorgs [--host 127.0.0.1] [--port 4566] [--db ./localorgs.db | :memory:]\n"
            "                 [--config FILE] [--default-account ID] [--log-level debug|info|warn|error]\n"
-           "                 [--io-threads N] [--durability normal|full] [--help] [--version]\n"
+           "                 [--log-format text|json] [--io-threads N] [--durability normal|full]\n"
+           "                 [--help] [--version]\n"
            "Each flag can also be set with LOCALORGS_<NAME> (e.g. LOCALORGS_PORT=0).\n";
 }
 

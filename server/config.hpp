@@ -31,6 +31,7 @@ struct Config {
     std::optional<std::string> config_file;
     std::string default_account = "000000000000";
     std::string log_level = "info";  // debug|info|warn|error
+    std::string log_format = "text";  // text|json
     int io_threads = 2;
     std::string durability = "normal";  // normal|full
 

@@ -28,6 +28,7 @@ namespace {
 
 int serve(const server::Config& config) {
     server::log::set_level(config.log_level);
+    server::log::set_format(config.log_format);
     // Signals are caught from the start: a SIGTERM that arrives before the server is up (a harness
     // stopping it at once) must still end in a clean exit, not the default action.
     boost::asio::io_context ioc(config.io_threads);

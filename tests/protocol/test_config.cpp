@@ -24,6 +24,7 @@ TEST_CASE("flags, environment and defaults") {
     CHECK(c.port == 4566);
     CHECK(c.db == "./localorgs.db");
     CHECK(c.default_account == "000000000000");
+    CHECK(c.log_format == "text");
 
     Config d;
     parse({"--port", "0", "--db=:memory:", "--default-account", "123456789012", "--log-level", "debug"}, d);
@@ -31,6 +32,9 @@ TEST_CASE("flags, environment and defaults") {
     CHECK(d.db == ":memory:");
     CHECK(d.default_account == "123456789012");
     CHECK(d.log_level == "debug");
+    Config j;
+    parse({"--log-format", "json"}, j);
+    CHECK(j.log_format == "json");
 
     ::setenv("LOCALORGS_PORT", "5000", 1);
     Config e;
@@ -53,6 +57,7 @@ TEST_CASE("wrong flags and values are refused with a message naming them") {
     CHECK_THROWS_WITH_AS(parse({"--port", "12ab"}, c), doctest::Contains("--port"), config_error);
     CHECK_THROWS_WITH_AS(parse({"--default-account", "42"}, c), doctest::Contains("12-digit"), config_error);
     CHECK_THROWS_WITH_AS(parse({"--log-level", "loud"}, c), doctest::Contains("--log-level"), config_error);
+    CHECK_THROWS_WITH_AS(parse({"--log-format", "yaml"}, c), doctest::Contains("expected text or json"), config_error);
     CHECK_THROWS_AS(parse({"--port"}, c), config_error);
 }
 
