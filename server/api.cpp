@@ -51,10 +51,12 @@ nlohmann::json parse_body(std::string_view body) {
 }
 
 void AwsApi::handle(Request&& request, Respond respond) {
+    const auto started = std::chrono::steady_clock::now();
     const unsigned version = request.version();
     const bool keep_alive = request.keep_alive();
     std::string request_id = aws_json::new_request_id();
     std::string caller_id = identity_.account_for(request);
+    std::string operation;  // outside the try: a refused call's request line names it too
     try {
         if (request.method() != http::verb::post)
             throw api_error(error_code::UnknownOperationException,
@@ -64,7 +66,7 @@ void AwsApi::handle(Request&& request, Respond respond) {
             throw api_error(error_code::UnknownOperationException,
                             target.empty() ? "The X-Amz-Target header is missing."
                                            : "The X-Amz-Target header does not name an AWS Organizations operation.");
-        std::string operation(target.substr(aws_json::kTargetPrefix.size()));
+        operation = target.substr(aws_json::kTargetPrefix.size());
         if (!model::validation::is_known_operation(operation))
             throw api_error(error_code::UnknownOperationException,
                             "The operation " + operation + " is not an AWS Organizations operation.");
@@ -80,10 +82,11 @@ void AwsApi::handle(Request&& request, Respond respond) {
         if (auto fault = faults_.take(operation, caller.account_id)) throw *std::move(fault);
 
         auto call = std::make_shared<Call>(Call{run, std::move(input), std::move(caller), std::move(respond),
-                                                std::move(request_id), version, keep_alive, {}, {}});
+                                                std::move(request_id), version, keep_alive, {}, {},
+                                                std::move(operation), started});
         // Describe and List calls read on this thread, beside the database thread's writes; one
         // that turns out to need a write (a caller seen for the first time) goes the writers' way.
-        if (operations::reads_only(operation)) {
+        if (operations::reads_only(call->operation)) {
             bool done = true;
             try {
                 done = store_.read(
@@ -101,7 +104,11 @@ void AwsApi::handle(Request&& request, Respond respond) {
                    });
     } catch (const api_error& e) {
         if (!caller_id.empty()) remember_caller(caller_id);
-        respond(aws_json::error(e, version, keep_alive, request_id));
+        auto res = aws_json::error(e, version, keep_alive, request_id);
+        // An operation the service does not have (UnknownOperationException) is not repeated.
+        if (!model::validation::is_known_operation(operation)) operation = "-";
+        log::request_if_enabled({request_id, caller_id, operation, res.result_int(), res["X-Amzn-ErrorType"], started});
+        respond(std::move(res));
     }
 }
 
@@ -118,15 +125,22 @@ api_error AwsApi::failure_of(std::exception_ptr error, const Call& call) {
 }
 
 void AwsApi::finish(Call& call) {
+    Response res = answer_of(call);
+    log::request_if_enabled({call.request_id, call.caller.account_id, call.operation, res.result_int(),
+                             res["X-Amzn-ErrorType"], call.started});
+    call.respond(std::move(res));
+}
+
+Response AwsApi::answer_of(Call& call) {
     if (!call.failure) {
         try {
-            return call.respond(aws_json::success(call.answer(), call.version, call.keep_alive, call.request_id));
+            return aws_json::success(call.answer(), call.version, call.keep_alive, call.request_id);
         } catch (const std::exception& e) {
             log::error("request " + call.request_id + " cannot be encoded: " + e.what());
             call.failure = api_error(error_code::ServiceException);
         }
     }
-    call.respond(aws_json::error(*call.failure, call.version, call.keep_alive, call.request_id));
+    return aws_json::error(*call.failure, call.version, call.keep_alive, call.request_id);
 }
 
 void AwsApi::remember_caller(const std::string& account_id) {

@@ -3,6 +3,7 @@
 // Request flow: target -> JSON body -> validation (on the I/O thread) -> identity ->
 // the operation in one transaction (on the database thread) -> encoding (back on an I/O thread).
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
@@ -38,11 +39,15 @@ private:
         bool keep_alive;
         operations::Answer answer;
         std::optional<model::api_error> failure;
+        // For the request line written when the call is answered (log.hpp).
+        std::string operation;
+        std::chrono::steady_clock::time_point started;
     };
     // The AWS error to answer for what the call threw (ServiceException for anything unforeseen).
     model::api_error failure_of(std::exception_ptr error, const Call& call);
-    // Answers the call, encoding its result (on an I/O thread).
+    // Answers the call, encoding its result (on an I/O thread), and logs its request line.
     static void finish(Call& call);
+    static Response answer_of(Call& call);
     void remember_caller(const std::string& account_id);
 
     boost::asio::io_context& io_;

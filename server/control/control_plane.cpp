@@ -102,6 +102,15 @@ constexpr std::string_view kOrganizations = "/_localorgs/organizations/";
 
 }  // namespace
 
+std::string_view ControlPlane::error_of(const Response& response) {
+    // reply() dumps {"Error","Message"} with its keys in order, so the name opens the body.
+    constexpr std::string_view kOpening = R"({"Error":")";
+    std::string_view body = response.body();
+    if (response.result_int() < 400 || !body.starts_with(kOpening)) return {};
+    body.remove_prefix(kOpening.size());
+    return body.substr(0, body.find('"'));
+}
+
 bool ControlPlane::owns(std::string_view target) {
     auto path = url::path(target);
     return path.starts_with("/_localorgs/") || path == "/_localorgs" || path.starts_with("/_localstack/");

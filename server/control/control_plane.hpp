@@ -21,6 +21,8 @@ public:
 
     static bool owns(std::string_view target);
     void handle(Request&& request, Respond respond);
+    // The Error of a refusal this control plane answered ("" for a success or a HEAD's empty body).
+    static std::string_view error_of(const Response& response);
 
     // The clock offset is state: it is kept in the database and restored at start.
     static constexpr const char* kClockOffsetSetting = "clock_offset_ms";
