@@ -56,6 +56,7 @@ int serve(const server::Config& config) {
 
     server::DbThread db(store);
     server::Identity identity(config.default_account, config.account_by_access_key());
+    if (config.verify_signatures) identity.verify_signatures(config.credentials);
     server::FaultRegistry faults;
     server::AwsApi api(ioc, db, store, service, identity, faults);
     server::ControlPlane control(db, store, service, clock, faults, seed);
