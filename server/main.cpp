@@ -60,6 +60,7 @@ int serve(const server::Config& config) {
     server::FaultRegistry faults;
     server::AwsApi api(ioc, db, store, service, identity, faults);
     server::ControlPlane control(db, store, service, clock, faults, seed);
+    if (!config.admin_token.empty()) control.require_token(config.admin_token);
     server::Transport transport(ioc, config.host, config.port, server::make_router(api, control));
     transport.start();
     listening = &transport;
