@@ -1,12 +1,12 @@
 #include "server/identity.hpp"
 
+#include <algorithm>
+
 #include "model/errors.hpp"
 #include "model/ids.hpp"
 #include "server/log.hpp"
 #include "server/sigv4.hpp"
 #include "server/url.hpp"
-
-#include <algorithm>
 
 namespace localorgs::server {
 namespace {
@@ -16,7 +16,9 @@ using model::error_code;
 using model::is_account_id;
 
 // "AKID/20260101/us-east-1/organizations/aws4_request" -> "AKID"
-std::string_view key_of_scope(std::string_view credential) { return credential.substr(0, credential.find('/')); }
+std::string_view key_of_scope(std::string_view credential) {
+    return credential.substr(0, credential.find('/'));
+}
 
 }  // namespace
 
@@ -33,7 +35,8 @@ std::string access_key_id(const Request& request) {
 }
 
 std::int64_t Identity::system_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
@@ -53,6 +56,8 @@ void Identity::verify_signatures(const std::vector<Credential>& credentials, Wal
     // refuses every key it does not know, and anything else would let an unsigned caller pick
     // its account.
     for (const auto& c : credentials) signing_keys_[c.access_key_id] = {c.secret_access_key, c.account_id};
+    if (signing_keys_.empty())
+        log::warn("signatures are verified but the config has no Credentials: every AWS request will be refused");
 }
 
 std::string Identity::authenticate(const Request& request) const {
@@ -79,7 +84,8 @@ std::string Identity::verified_account(const Request& request) const {
             if (!claim.access_key_id.empty()) {
                 // A decoded presigned key id could hold anything: no control bytes reach the log.
                 line += " for access key ";
-                for (char c : claim.access_key_id.substr(0, 128)) line.push_back(c >= 0x20 && c < 0x7f ? c : '?');
+                for (char c : claim.access_key_id.substr(0, 128))
+                    line.push_back(c >= 0x20 && c < 0x7f ? c : '?');
             }
             log::write(log::Level::debug, line);
         }

@@ -22,9 +22,13 @@ using model::error_code;
     throw api_error(error_code::InvalidSignatureException, std::move(message));
 }
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string quoted(std::string_view s) {
+    return "'" + std::string(s) + "'";
+}
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -58,8 +62,8 @@ void decode_into(std::string_view s, std::string& out) {
 }
 
 bool unreserved(unsigned char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-           c == '.' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '~';
 }
 
 // SigV4's UriEncode: everything but unreserved characters (and '/' where `keep_slash`) as %XX.
@@ -110,7 +114,8 @@ void write_trimmed(Sink& out, std::string_view value) {
 }
 
 template <class Sink>
-void write_canonical_request(Sink& out, const Request& request, const Claim& claim, std::string_view payload_hash) {
+void write_canonical_request(Sink& out, const Request& request, const Claim& claim,
+                             std::string_view payload_hash) {
     out.update(request.method_string());
     out.update('\n');
     std::string_view target = request.target();
@@ -148,8 +153,8 @@ void check_scope(const Claim& c) {
     if (c.region.empty()) invalid("Credential should be scoped to a valid region.");
     if (c.service != kService) invalid("Credential should be scoped to correct service: 'organizations'.");
     if (c.terminator != kTerminator)
-        invalid("Credential should be scoped with a valid terminator: 'aws4_request', not " + quoted(c.terminator) +
-                ".");
+        invalid("Credential should be scoped with a valid terminator: 'aws4_request', not " +
+                quoted(c.terminator) + ".");
 }
 
 [[noreturn]] void bad_date(std::string_view text) {
@@ -226,7 +231,8 @@ void split_credential(Claim& c) {
             too_many = true;
     });
     if (n != parts.size() || too_many)
-        incomplete("Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got " +
+        incomplete("Credential must have exactly 5 slash-delimited elements, "
+                   "e.g. keyid/date/region/service/term, got " +
                    quoted(c.credential));
     c.access_key_id = parts[0];
     c.scope = c.credential.substr(parts[0].size() + 1);
@@ -253,7 +259,8 @@ Claim parse_authorization(std::string_view header, bool has_date) {
             std::string_view name = piece.substr(0, eq);
             std::string_view value = trim(piece.substr(eq + 1));
             auto take = [&](bool& seen, std::string_view& field) {
-                if (seen) incomplete("Authorization header has more than one " + quoted(name) + " parameter.");
+                if (seen)
+                    incomplete("Authorization header has more than one " + quoted(name) + " parameter.");
                 seen = true;
                 field = value;
             };
@@ -270,7 +277,8 @@ Claim parse_authorization(std::string_view header, bool has_date) {
     if (!credential) missing += "Authorization header requires 'Credential' parameter. ";
     if (!signature) missing += "Authorization header requires 'Signature' parameter. ";
     if (!signed_headers) missing += "Authorization header requires 'SignedHeaders' parameter. ";
-    if (!has_date) missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+    if (!has_date)
+        missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
     if (!missing.empty()) incomplete(missing + "Authorization=" + std::string(header));
     split_credential(c);
     return c;
@@ -309,8 +317,10 @@ std::optional<Claim> parse_presigned(std::string_view query, std::string& storag
     for (std::size_t i = 0; i < 5; ++i)  // X-Amz-Expires is optional
         if (!wanted[i].seen) missing += (missing.empty() ? "" : ", ") + quoted(wanted[i].name);
     if (!missing.empty())
-        incomplete("AWS query-string parameters must include " + missing + ". Re-examine the query-string parameters.");
-    if (algorithm.value != kAlgorithm) incomplete("Unsupported AWS 'algorithm': " + quoted(algorithm.value) + ".");
+        incomplete("AWS query-string parameters must include " + missing +
+                   ". Re-examine the query-string parameters.");
+    if (algorithm.value != kAlgorithm)
+        incomplete("Unsupported AWS 'algorithm': " + quoted(algorithm.value) + ".");
 
     Claim c;
     c.presigned = true;
@@ -336,7 +346,8 @@ std::optional<Claim> parse_presigned(std::string_view query, std::string& storag
 Claim claim_of(const Request& request, std::string& storage) {
     std::string_view target = request.target();
     std::optional<Claim> presigned;
-    if (auto q = target.find('?'); q != std::string_view::npos) presigned = parse_presigned(target.substr(q + 1), storage);
+    if (auto q = target.find('?'); q != std::string_view::npos)
+        presigned = parse_presigned(target.substr(q + 1), storage);
     std::string_view authorization = request[http::field::authorization];
     if (authorization.empty()) {
         if (!presigned)
@@ -346,8 +357,8 @@ Claim claim_of(const Request& request, std::string& storage) {
     }
     if (presigned)
         incomplete(
-            "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header "
-            "should be specified");
+            "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the "
+            "Authorization header should be specified");
     std::string_view amz_date = request["X-Amz-Date"];
     std::string_view http_date = request[http::field::date];
     Claim c = parse_authorization(authorization, !amz_date.empty() || !http_date.empty());
@@ -372,18 +383,19 @@ Claim claim_of(const Request& request, std::string& storage) {
 
 std::optional<std::int64_t> parse_amz_date(std::string_view s) {
     // yyyymmddThhmmssZ
-    if (s.size() != 16 || s[8] != 'T' || s[15] != 'Z' || !all_digits(s.substr(0, 8)) || !all_digits(s.substr(9, 6)))
+    if (s.size() != 16 || s[8] != 'T' || s[15] != 'Z' || !all_digits(s.substr(0, 8)) ||
+        !all_digits(s.substr(9, 6)))
         return std::nullopt;
-    return to_epoch(number(s.substr(0, 4)), number(s.substr(4, 2)), number(s.substr(6, 2)), number(s.substr(9, 2)),
-                    number(s.substr(11, 2)), number(s.substr(13, 2)));
+    return to_epoch(number(s.substr(0, 4)), number(s.substr(4, 2)), number(s.substr(6, 2)),
+                    number(s.substr(9, 2)), number(s.substr(11, 2)), number(s.substr(13, 2)));
 }
 
 std::optional<std::int64_t> parse_http_date(std::string_view s) {
     // "Thu, 01 Jan 2026 00:00:00 GMT"
     static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    if (s.size() < 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' || s[19] != ':' ||
-        s[22] != ':' || s[25] != ' ')
+    if (s.size() < 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' ||
+        s[19] != ':' || s[22] != ':' || s[25] != ' ')
         return std::nullopt;
     std::string_view zone = s.substr(26);
     if (zone != "GMT" && zone != "UTC" && zone != "+0000" && zone != "-0000") return std::nullopt;
@@ -411,12 +423,12 @@ std::string format_amz_date(std::int64_t seconds) {
 void check_time(const Claim& c, std::int64_t now) {
     if (c.time > now + kMaxSkewSeconds)
         invalid("Signature not yet current: " + std::string(c.amz_date) + " is still later than " +
-                format_amz_date(now + kMaxSkewSeconds) + " (" + format_amz_date(now) + " + " + span(kMaxSkewSeconds) +
-                ")");
+                format_amz_date(now + kMaxSkewSeconds) + " (" + format_amz_date(now) + " + " +
+                span(kMaxSkewSeconds) + ")");
     std::int64_t life = c.presigned ? c.expires.value_or(kMaxSkewSeconds) : kMaxSkewSeconds;
     if (c.time < now - life)
-        invalid("Signature expired: " + std::string(c.amz_date) + " is now earlier than " + format_amz_date(now - life) +
-                " (" + format_amz_date(now) + " - " + span(life) + ")");
+        invalid("Signature expired: " + std::string(c.amz_date) + " is now earlier than " +
+                format_amz_date(now - life) + " (" + format_amz_date(now) + " - " + span(life) + ")");
 }
 
 // --- Canonical request and signature -------------------------------------------------------------
@@ -509,14 +521,15 @@ std::string signature(const Digest& key, std::string_view amz_date, std::string_
 
 void verify_signature(const Request& request, const Claim& claim, std::string_view secret) {
     bool host_signed = false;
-    for_each_piece(claim.signed_headers, ';', [&](std::string_view name) { host_signed |= iequals(name, "host"); });
+    for_each_piece(claim.signed_headers, ';',
+                   [&](std::string_view name) { host_signed |= iequals(name, "host"); });
     if (!host_signed) incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
 
     const Digest& key = cached_signing_key(secret, claim);
     auto matches = [&](std::string_view payload_hash) {
         char computed[64];
-        write_signature(key, claim.amz_date, claim.scope, canonical_request_hash(request, claim, payload_hash),
-                        computed);
+        write_signature(key, claim.amz_date, claim.scope,
+                        canonical_request_hash(request, claim, payload_hash), computed);
         return constant_time_equal(std::string_view(computed, 64), claim.signature);
     };
     char body_hash[64];
@@ -526,8 +539,9 @@ void verify_signature(const Request& request, const Claim& claim, std::string_vi
     };
     auto mismatch = [] {
         invalid(
-            "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
-            "Access Key and signing method. Consult the service documentation for details.");
+            "The request signature we calculated does not match the signature you provided. "
+            "Check your AWS Secret Access Key and signing method. "
+            "Consult the service documentation for details.");
     };
     const std::string_view declared = request["X-Amz-Content-Sha256"];
     if (declared.empty()) {

@@ -42,8 +42,8 @@ struct Claim {
     std::string_view terminator;
     std::string_view signed_headers;  // "content-type;host;x-amz-date", as the client listed them
     std::string_view signature;
-    std::string_view amz_date;  // the request time as signed: yyyymmddThhmmssZ
-    std::int64_t time = 0;      // amz_date in seconds since the epoch
+    std::string_view amz_date;            // the request time as signed: yyyymmddThhmmssZ
+    std::int64_t time = 0;                // amz_date in seconds since the epoch
     std::optional<std::int64_t> expires;  // presigned: X-Amz-Expires
 };
 
