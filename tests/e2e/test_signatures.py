@@ -10,7 +10,9 @@ import datetime
 import json
 import os
 import re
+import subprocess
 import sys
+import tempfile
 import unittest
 import urllib.error
 import urllib.request
@@ -26,7 +28,8 @@ import botocore.exceptions  # noqa: E402
 from botocore.awsrequest import AWSRequest  # noqa: E402
 from botocore.credentials import Credentials  # noqa: E402
 
-from harness import HTTP_TIMEOUT, ServerTestCase, cli_error_line, cli_service_error_rc, new_account_id  # noqa: E402
+from harness import (HTTP_TIMEOUT, ServerTestCase, binary_path, clean_env, cli_error_line,  # noqa: E402
+                     cli_service_error_rc, new_account_id)
 
 ClientError = botocore.exceptions.ClientError
 
@@ -270,6 +273,21 @@ class SignatureTest(ServerTestCase):
         url, headers = self.presign("DescribeOrganization", key="AKIANOBODYEXAMPLE000")
         status, _, body = self.send(url, headers)
         self.assertEqual((status, body["__type"], body["Message"]), (403, "UnrecognizedClientException", UNRECOGNIZED))
+
+
+class StartupTest(unittest.TestCase):
+    def test_a_key_without_its_secret_is_refused_at_start(self):
+        with tempfile.TemporaryDirectory(prefix="localorgs-e2e-") as d:
+            config = os.path.join(d, "config.json")
+            with open(config, "w", encoding="utf-8") as f:
+                json.dump({"Credentials": [{"AccessKeyId": "AKIANOSECRET", "AccountId": "111111111111"}]}, f)
+            r = subprocess.run([binary_path(), "--port", "0", "--db", ":memory:", "--config", config,
+                                "--verify-signatures"], capture_output=True, text=True, timeout=30,
+                               stdin=subprocess.DEVNULL, env=clean_env())
+        self.assertEqual(r.returncode, 2, r)
+        self.assertIn("Credentials[0] (AKIANOSECRET)", r.stderr)
+        self.assertIn("SecretAccessKey", r.stderr)
+        self.assertEqual(r.stdout, "")
 
 
 if __name__ == "__main__":
