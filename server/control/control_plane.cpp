@@ -106,7 +106,9 @@ std::optional<Response> ControlPlane::refuse_unauthorized(const Request& req) co
                              [](char a, char b) { return (a >= 'A' && a <= 'Z' ? a + 32 : a) == b; });
     if (bearer) {
         Digest presented = sha256(header.substr(7));
-        auto as_view = [](const Digest& d) { return std::string_view(reinterpret_cast<const char*>(d.data()), d.size()); };
+        auto as_view = [](const Digest& d) {
+            return std::string_view(reinterpret_cast<const char*>(d.data()), d.size());
+        };
         if (constant_time_equal(as_view(presented), as_view(*token_digest_))) return std::nullopt;
     }
     control_error e{http::status::unauthorized, "Unauthorized",
