@@ -54,8 +54,9 @@ void AwsApi::handle(Request&& request, Respond respond) {
     const unsigned version = request.version();
     const bool keep_alive = request.keep_alive();
     std::string request_id = aws_json::new_request_id();
-    std::string caller_id = identity_.account_for(request);
+    std::string caller_id;  // empty until authenticated: a refused caller is not registered
     try {
+        caller_id = identity_.authenticate(request);
         if (request.method() != http::verb::post)
             throw api_error(error_code::UnknownOperationException,
                             "The AWS Organizations API accepts only POST requests with an X-Amz-Target header.");
