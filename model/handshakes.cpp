@@ -25,6 +25,11 @@ std::string lower(std::string s) {
 std::string arn_segment(std::string action) { return lower(std::move(action)); }
 
 bool pending(const HandshakeRecord& h) { return h.state == "OPEN" || h.state == "REQUESTED"; }
+
+// The sender of a handshake is its organization's management account, while it still is.
+bool is_sender(const HandshakeRecord& h, const AccountRecord& account) {
+    return account.id == h.management_account_id && account.organization_id == h.organization_id;
+}
 bool lapsed(const HandshakeRecord& h, Millis now) { return pending(h) && now >= h.expiration_ms; }
 
 }  // namespace
@@ -71,6 +76,16 @@ Handshake Organizations::handshake_shape(const HandshakeRecord& h) const {
         out.resources.push_back({"ORGANIZATION", h.organization_id, {}});
     }
     return out;
+}
+
+// A handshake exists only for its parties. Anyone else is told that there is no such handshake,
+// exactly as for an id that was never used, so probing ids reveals nothing about other
+// accounts' invitations. A party acting outside its role (the sender accepting, the recipient
+// canceling) is denied instead: it knows the handshake already.
+void Organizations::check_role(const HandshakeRecord& h, const AccountRecord& account, bool allowed) const {
+    if (allowed) return;
+    if (!is_sender(h, account) && !is_recipient(h, account)) throw api_error(error_code::HandshakeNotFoundException);
+    throw api_error(error_code::AccessDeniedException);
 }
 
 HandshakeRecord Organizations::visible_handshake(Repository& repo, const std::string& id) {
@@ -210,7 +225,7 @@ Handshake Organizations::invite_account_to_organization(Repository& repo, const 
 Handshake Organizations::accept_handshake(Repository& repo, const Caller& caller, const std::string& id) {
     AccountRecord acceptor = known_account(repo, caller.account_id);
     HandshakeRecord h = visible_handshake(repo, id);
-    if (!is_recipient(h, acceptor)) throw api_error(error_code::AccessDeniedException);
+    check_role(h, acceptor, is_recipient(h, acceptor));
     if (h.state != "OPEN") close(h, "ACCEPTED");  // throws the state error
     if (h.action == "INVITE") return accept_invitation(repo, acceptor, h);
 
@@ -267,7 +282,7 @@ Handshake Organizations::accept_invitation(Repository& repo, AccountRecord& acce
 Handshake Organizations::decline_handshake(Repository& repo, const Caller& caller, const std::string& id) {
     AccountRecord account = known_account(repo, caller.account_id);
     HandshakeRecord h = visible_handshake(repo, id);
-    if (!is_recipient(h, account)) throw api_error(error_code::AccessDeniedException);
+    check_role(h, account, is_recipient(h, account));
     repo.save_handshake(close(h, "DECLINED"));
     cancel_children(repo, h);  // a declined child leaves its parent REQUESTED
     return handshake_shape(h);
@@ -276,8 +291,7 @@ Handshake Organizations::decline_handshake(Repository& repo, const Caller& calle
 Handshake Organizations::cancel_handshake(Repository& repo, const Caller& caller, const std::string& id) {
     AccountRecord account = known_account(repo, caller.account_id);
     HandshakeRecord h = visible_handshake(repo, id);
-    if (account.id != h.management_account_id || account.organization_id != h.organization_id)
-        throw api_error(error_code::AccessDeniedException);
+    check_role(h, account, is_sender(h, account));
     repo.save_handshake(close(h, "CANCELED"));
     cancel_children(repo, h);
     return handshake_shape(h);
@@ -286,9 +300,7 @@ Handshake Organizations::cancel_handshake(Repository& repo, const Caller& caller
 Handshake Organizations::describe_handshake(Repository& repo, const Caller& caller, const std::string& id) {
     AccountRecord account = known_account(repo, caller.account_id);
     HandshakeRecord h = visible_handshake(repo, id);
-    bool sender = account.id == h.management_account_id && account.organization_id == h.organization_id;
-    // Nobody learns that a handshake exists unless it is theirs.
-    if (!sender && !is_recipient(h, account)) throw api_error(error_code::HandshakeNotFoundException);
+    check_role(h, account, is_sender(h, account) || is_recipient(h, account));
     return handshake_shape(h);
 }
 

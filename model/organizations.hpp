@@ -113,6 +113,8 @@ private:
     // A handshake as the caller may see it (HandshakeNotFound otherwise), lapsed ones as EXPIRED.
     HandshakeRecord visible_handshake(Repository& repo, const std::string& id);
     bool is_recipient(const HandshakeRecord& h, const AccountRecord& account) const;
+    // Throws unless `allowed`: HandshakeNotFoundException to a non-party, AccessDenied to a party.
+    void check_role(const HandshakeRecord& h, const AccountRecord& account, bool allowed) const;
     // Moves an OPEN handshake to `to`, or throws the state error a closed one gives.
     HandshakeRecord& close(HandshakeRecord& h, const std::string& to);
     Handshake handshake_shape(const HandshakeRecord& h) const;

@@ -55,9 +55,10 @@ void AwsApi::handle(Request&& request, Respond respond) {
     const unsigned version = request.version();
     const bool keep_alive = request.keep_alive();
     std::string request_id = aws_json::new_request_id();
-    std::string caller_id = identity_.account_for(request);
+    std::string caller_id;  // empty until authenticated: a refused caller is not registered
     std::string operation;  // outside the try: a refused call's request line names it too
     try {
+        caller_id = identity_.authenticate(request);
         if (request.method() != http::verb::post)
             throw api_error(error_code::UnknownOperationException,
                             "The AWS Organizations API accepts only POST requests with an X-Amz-Target header.");
@@ -107,7 +108,8 @@ void AwsApi::handle(Request&& request, Respond respond) {
         auto res = aws_json::error(e, version, keep_alive, request_id);
         // An operation the service does not have (UnknownOperationException) is not repeated.
         if (!model::validation::is_known_operation(operation)) operation = "-";
-        log::request_if_enabled({request_id, caller_id, operation, res.result_int(), res["X-Amzn-ErrorType"], started});
+        log::request_if_enabled({request_id, caller_id.empty() ? "-" : caller_id, operation, res.result_int(),
+                                 res["X-Amzn-ErrorType"], started});
         respond(std::move(res));
     }
 }

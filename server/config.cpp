@@ -39,10 +39,17 @@ int parse_int(const std::string& name, const std::string& value, int lo, int hi)
     }
 }
 
+bool parse_bool(const std::string& name, const std::string& value) {
+    if (value == "true" || value == "1") return true;
+    if (value == "false" || value == "0") return false;
+    throw config_error(name + ": expected true or false, got '" + value + "'");
+}
+
 struct Option {
     const char* flag;  // without the leading --
     const char* env;
     void (*apply)(Config&, const std::string& name, const std::string& value);
+    bool is_switch = false;  // `--flag` alone means true; `--flag=false` is allowed too
 };
 
 constexpr Option kOptions[] = {
@@ -78,6 +85,16 @@ constexpr Option kOptions[] = {
          if (v != "normal" && v != "full") throw config_error(n + ": expected normal or full, got '" + v + "'");
          c.durability = v;
      }},
+    {"verify-signatures", "LOCALORGS_VERIFY_SIGNATURES",
+     [](Config& c, const std::string& n, const std::string& v) { c.verify_signatures = parse_bool(n, v); }, true},
+    {"admin-token", "LOCALORGS_ADMIN_TOKEN",
+     [](Config& c, const std::string& n, const std::string& v) {
+         // The message never repeats the value: it is a secret.
+         if (v.empty()) throw config_error(n + ": must not be empty");
+         if (!std::all_of(v.begin(), v.end(), [](char ch) { return ch > 0x20 && ch < 0x7f; }))
+             throw config_error(n + ": must be printable ASCII without spaces");
+         c.admin_token = v;
+     }},
 };
 
 const Option* find_option(std::string_view flag) {
@@ -87,6 +104,7 @@ const Option* find_option(std::string_view flag) {
 }
 
 std::string string_field(const json& obj, const char* key, const std::string& where) {
+    if (!obj.contains(key)) throw config_error(where + "." + key + ": is required");
     const auto& v = obj.at(key);
     if (!v.is_string()) throw config_error(where + "." + key + ": expected a string");
     return v.get<std::string>();
@@ -140,16 +158,18 @@ std::string usage() {
     return "usage: localorgs [--host 127.0.0.1] [--port 4566] [--db ./localorgs.db | :memory:]\n"
            "                 [--config FILE] [--default-account ID] [--log-level debug|info|warn|error]\n"
            "                 [--log-format text|json] [--io-threads N] [--durability normal|full]\n"
-           "                 [--help] [--version]\n"
+           "                 [--verify-signatures] [--admin-token TOKEN] [--help] [--version]\n"
            "Each flag can also be set with LOCALORGS_<NAME> (e.g. LOCALORGS_PORT=0).\n";
 }
 
 CommandLineAction parse_command_line(int argc, const char* const* argv, Config& config) {
     bool default_account_set = false;
+    bool verify_set = false;  // by flag or environment, which win over the config file
     for (const auto& o : kOptions) {
         if (const char* v = std::getenv(o.env)) {
             o.apply(config, o.env, v);
             if (std::string_view(o.flag) == "default-account") default_account_set = true;
+            if (std::string_view(o.flag) == "verify-signatures") verify_set = true;
         }
     }
     for (int i = 1; i < argc; ++i) {
@@ -167,15 +187,32 @@ CommandLineAction parse_command_line(int argc, const char* const* argv, Config& 
         }
         const Option* o = find_option(arg);
         if (!o) throw config_error("unknown flag --" + std::string(arg));
-        if (!has_value) {
+        if (!has_value && o->is_switch) {
+            value = "true";
+        } else if (!has_value) {
             if (i + 1 >= argc) throw config_error("--" + std::string(arg) + " needs a value");
             value = argv[++i];
         }
         o->apply(config, "--" + std::string(arg), value);
         if (arg == "default-account") default_account_set = true;
+        if (arg == "verify-signatures") verify_set = true;
     }
-    if (config.config_file) load_config_file(*config.config_file, config, default_account_set);
+    if (config.config_file) {
+        const bool verify = config.verify_signatures;
+        load_config_file(*config.config_file, config, default_account_set);
+        if (verify_set) config.verify_signatures = verify;
+    }
+    check_signing_credentials(config);
     return CommandLineAction::run;
+}
+
+void check_signing_credentials(const Config& config) {
+    if (!config.verify_signatures) return;
+    // Verifying needs every key's secret; a key without one could never sign a request.
+    for (std::size_t i = 0; i < config.credentials.size(); ++i)
+        if (config.credentials[i].secret_access_key.empty())
+            throw config_error("Credentials[" + std::to_string(i) + "] (" + config.credentials[i].access_key_id +
+                               "): --verify-signatures needs a SecretAccessKey for every access key");
 }
 
 void load_config_file(const std::string& path, Config& config, bool default_account_set) {
@@ -190,7 +227,8 @@ void apply_config_json(const std::string& text, const std::string& origin, Confi
                        bool default_account_set) {
     json doc = json::parse(text, nullptr, false);
     if (doc.is_discarded()) throw config_error(origin + ": not valid JSON");
-    check_keys(doc, {"DefaultAccount", "Accounts", "Credentials", "Quotas", "DirectTransfer"}, origin);
+    check_keys(doc, {"DefaultAccount", "Accounts", "Credentials", "Quotas", "DirectTransfer", "VerifySignatures"},
+               origin);
     if (doc.contains("DefaultAccount") && !default_account_set) {
         std::string id = string_field(doc, "DefaultAccount", origin);
         if (!is_account_id(id)) throw config_error(origin + ".DefaultAccount: expected a 12-digit account id");
@@ -227,6 +265,11 @@ void apply_config_json(const std::string& text, const std::string& origin, Confi
     if (doc.contains("DirectTransfer")) {
         if (!doc["DirectTransfer"].is_boolean()) throw config_error(origin + ".DirectTransfer: expected true or false");
         config.direct_transfer = doc["DirectTransfer"].get<bool>();
+    }
+    if (doc.contains("VerifySignatures")) {
+        if (!doc["VerifySignatures"].is_boolean())
+            throw config_error(origin + ".VerifySignatures: expected true or false");
+        config.verify_signatures = doc["VerifySignatures"].get<bool>();
     }
     if (doc.contains("Quotas")) {
         const auto& q = doc["Quotas"];

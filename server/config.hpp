@@ -34,6 +34,11 @@ struct Config {
     std::string log_format = "text";  // text|json
     int io_threads = 2;
     std::string durability = "normal";  // normal|full
+    // SigV4 signatures checked against the Credentials' secrets (also "VerifySignatures" in the
+    // config file); off: the access key id alone names the caller (design §4).
+    bool verify_signatures = false;
+    // When set, every control-plane route but the health checks needs `Authorization: Bearer <it>`.
+    std::string admin_token;
 
     // From the config file.
     std::vector<model::AccountRecord> accounts;
@@ -49,6 +54,8 @@ enum class CommandLineAction { run, help, version };
 // Parses argv and the environment (`getenv`), then reads the config file if one is named.
 // Throws config_error naming the wrong flag, variable, key or value.
 CommandLineAction parse_command_line(int argc, const char* const* argv, Config& config);
+// With verify_signatures, every credential needs a SecretAccessKey; throws config_error naming it.
+void check_signing_credentials(const Config& config);
 void load_config_file(const std::string& path, Config& config, bool default_account_set = false);
 void apply_config_json(const std::string& text, const std::string& origin, Config& config, bool default_account_set);
 // Email, Name, SellerOfRecord, Partition, EmailVerified of an account object (config file and

@@ -59,9 +59,11 @@ int serve(const server::Config& config) {
 
     server::DbThread db(store);
     server::Identity identity(config.default_account, config.account_by_access_key());
+    if (config.verify_signatures) identity.verify_signatures(config.credentials);
     server::FaultRegistry faults;
     server::AwsApi api(ioc, db, store, service, identity, faults);
     server::ControlPlane control(db, store, service, clock, faults, seed);
+    if (!config.admin_token.empty()) control.require_token(config.admin_token);
     server::Transport transport(ioc, config.host, config.port, server::make_router(api, control));
     transport.start();
     listening = &transport;

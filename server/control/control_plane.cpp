@@ -111,6 +111,29 @@ std::string_view ControlPlane::error_of(const Response& response) {
     return body.substr(0, body.find('"'));
 }
 
+std::optional<Response> ControlPlane::refuse_unauthorized(const Request& req) const {
+    if (!token_digest_) return std::nullopt;
+    std::string_view header = req[http::field::authorization];
+    // "Bearer <token>"; the scheme is case-insensitive (RFC 7235).
+    bool bearer = header.size() > 7 && header[6] == ' ' &&
+                  std::equal(header.begin(), header.begin() + 6, "bearer",
+                             [](char a, char b) { return (a >= 'A' && a <= 'Z' ? a + 32 : a) == b; });
+    if (bearer) {
+        Digest presented = sha256(header.substr(7));
+        auto as_view = [](const Digest& d) {
+            return std::string_view(reinterpret_cast<const char*>(d.data()), d.size());
+        };
+        if (constant_time_equal(as_view(presented), as_view(*token_digest_))) return std::nullopt;
+    }
+    control_error e{http::status::unauthorized, "Unauthorized",
+                    header.empty() ? "The control plane needs the admin token: send Authorization: Bearer <token>."
+                                   : "The admin token is not valid."};
+    Response res = reply(e, req);
+    res.set(http::field::www_authenticate,
+            header.empty() ? R"(Bearer realm="localorgs")" : R"(Bearer realm="localorgs", error="invalid_token")");
+    return res;
+}
+
 bool ControlPlane::owns(std::string_view target) {
     auto path = url::path(target);
     return path.starts_with("/_localorgs/") || path == "/_localorgs" || path.starts_with("/_localstack/");
@@ -164,6 +187,9 @@ void ControlPlane::handle(Request&& req, Respond respond) {
                                              {"edition", "localorgs"},
                                              {"version", LOCALORGS_VERSION}});
         }
+        // Everything past the health checks needs the admin token, when one is set; unknown
+        // routes too, so that nothing about the control plane shows without it.
+        if (auto refusal = refuse_unauthorized(req)) return respond(std::move(*refusal));
 
         if (path == "/_localorgs/reset") {
             if (method != V::post) return wrong_method();

@@ -2,6 +2,8 @@
 // The emulator's own endpoints under /_localorgs/ (and LocalStack's health alias), design §6.
 #include <chrono>
 #include <functional>
+#include <optional>
+#include <string_view>
 
 #include "model/clock.hpp"
 #include "model/organizations.hpp"
@@ -9,6 +11,7 @@
 #include "server/db_thread.hpp"
 #include "server/faults.hpp"
 #include "server/http_types.hpp"
+#include "server/sha256.hpp"
 
 namespace localorgs::server {
 
@@ -24,6 +27,11 @@ public:
     // The Error of a refusal this control plane answered ("" for a success or a HEAD's empty body).
     static std::string_view error_of(const Response& response);
 
+    // From now on every route but the two health checks answers 401 unless the request has
+    // `Authorization: Bearer <token>`. The health checks stay open: container health checks and
+    // Testcontainers call them without credentials, and they reveal nothing but "running".
+    void require_token(std::string_view token) { token_digest_ = sha256(token); }
+
     // The clock offset is state: it is kept in the database and restored at start.
     static constexpr const char* kClockOffsetSetting = "clock_offset_ms";
 
@@ -31,6 +39,8 @@ private:
     // Runs `work` in one transaction on the database thread and answers with what it returns.
     void on_db(Request&& request, Respond respond,
                std::function<Response(model::Repository&, const Request&)> work);
+    // Empty when the request may go on; else the 401 to answer.
+    std::optional<Response> refuse_unauthorized(const Request& request) const;
 
     DbThread& db_;
     model::Store& store_;
@@ -39,6 +49,9 @@ private:
     FaultRegistry& faults_;
     std::function<void(model::Repository&)> reseed_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    // Only the token's hash is kept: presented tokens are hashed too and compared in constant
+    // time, so the comparison reveals neither the token's length nor its characters.
+    std::optional<Digest> token_digest_;
 };
 
 }  // namespace localorgs::server

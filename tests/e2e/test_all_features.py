@@ -242,19 +242,22 @@ class RefusalsTest(AllFeaturesCase):
         stranger = new_account_id(8)
         parent = self.client(mgmt).enable_all_features()["Handshake"]
         c1 = self.child(m1, parent["Id"])
-        for who in (mgmt, m2, stranger):
+        # A party acting outside its role is denied; to anyone else the handshake does not exist.
+        for who, code in ((mgmt, "AccessDeniedException"), (m2, "HandshakeNotFoundException"),
+                          (stranger, "HandshakeNotFoundException")):
             for op in ("accept_handshake", "decline_handshake"):
                 with self.subTest(who=who, op=op, handshake="child"):
-                    self.assertRefused(lambda: getattr(self.client(who), op)(HandshakeId=c1["Id"]),
-                                       "AccessDeniedException")
-        for who in (m1, m2, stranger):
+                    self.assertRefused(lambda: getattr(self.client(who), op)(HandshakeId=c1["Id"]), code)
+        for who, code in ((m1, "AccessDeniedException"), (m2, "HandshakeNotFoundException"),
+                          (stranger, "HandshakeNotFoundException")):
             with self.subTest(who=who, op="cancel_handshake", handshake="child"):
-                self.assertRefused(lambda: self.client(who).cancel_handshake(HandshakeId=c1["Id"]),
-                                   "AccessDeniedException")
+                self.assertRefused(lambda: self.client(who).cancel_handshake(HandshakeId=c1["Id"]), code)
+        # The parent's only party is the management account.
+        for who in (m1, m2, stranger):
             for op in ("accept_handshake", "decline_handshake", "cancel_handshake"):
                 with self.subTest(who=who, op=op, handshake="parent"):
                     self.assertRefused(lambda: getattr(self.client(who), op)(HandshakeId=parent["Id"]),
-                                       "AccessDeniedException")
+                                       "HandshakeNotFoundException")
         self.assertEqual(self.state(m1, c1["Id"]), "OPEN")
         self.assertEqual(self.state(mgmt, parent["Id"]), "REQUESTED")
 

@@ -146,11 +146,12 @@ class InviteAndAcceptTest(CliHandshakeCase):
             self.client(invitee).describe_organization()
         self.assertClientError(ctx, "AWSOrganizationsNotInUseException")
 
-        # Nobody but the parties may act, and each party only in its role.
+        # Nobody but the parties may act, and each party only in its role. To anyone else the
+        # handshake does not exist.
         attempts = [
-            (third, "accept-handshake", "AcceptHandshake", "AccessDeniedException"),
-            (third, "decline-handshake", "DeclineHandshake", "AccessDeniedException"),
-            (third, "cancel-handshake", "CancelHandshake", "AccessDeniedException"),
+            (third, "accept-handshake", "AcceptHandshake", "HandshakeNotFoundException"),
+            (third, "decline-handshake", "DeclineHandshake", "HandshakeNotFoundException"),
+            (third, "cancel-handshake", "CancelHandshake", "HandshakeNotFoundException"),
             (third, "describe-handshake", "DescribeHandshake", "HandshakeNotFoundException"),
             (invitee, "cancel-handshake", "CancelHandshake", "AccessDeniedException"),
             (self.mgmt, "accept-handshake", "AcceptHandshake", "AccessDeniedException"),
@@ -228,7 +229,7 @@ class InviteAndAcceptTest(CliHandshakeCase):
         self.assertEqual(self.client(third).list_handshakes_for_account()["Handshakes"], [])
         with self.assertRaises(ClientError) as ctx:
             self.client(third).accept_handshake(HandshakeId=h["Id"])
-        self.assertClientError(ctx, "AccessDeniedException", message=ACCESS_DENIED)
+        self.assertClientError(ctx, "HandshakeNotFoundException")  # to anyone else it does not exist
 
         r = self.cli(invitee, "accept-handshake", "--handshake-id", h["Id"])
         self.assertEqual(r.returncode, 0, r)

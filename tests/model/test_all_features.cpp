@@ -44,6 +44,7 @@ const Caller kOtherMgmt{"666666666666"};  // manages a second organization when 
 constexpr auto kHandshakeConstraint = error_code::HandshakeConstraintViolationException;
 constexpr auto kBadTransition = error_code::InvalidHandshakeTransitionException;
 constexpr auto kAccessDenied = error_code::AccessDeniedException;
+constexpr auto kNotFound = error_code::HandshakeNotFoundException;
 
 std::string account_id(int i) {
     return std::to_string(700000000000LL + i);
@@ -720,17 +721,19 @@ TEST_CASE_FIXTURE(AllFeaturesFixture, "all features: a child is answered by its 
     auto c2 = child_of(kMember2, parent.id);
     auto before = states();
 
-    // Accept and decline: only the member it is addressed to.
-    for (const auto& who : {kMgmt, kMember2, kStranger, kOtherMgmt}) {
+    // Accept and decline: only the member it is addressed to. The sender is denied; accounts
+    // that are no party (another member too) are told it does not exist.
+    expect_error([&] { orgs.accept_handshake(repo, kMgmt, c1.id); }, kAccessDenied);
+    expect_error([&] { orgs.decline_handshake(repo, kMgmt, c1.id); }, kAccessDenied);
+    for (const auto& who : {kMember2, kStranger, kOtherMgmt}) {
         CAPTURE(who.account_id);
-        expect_error([&] { orgs.accept_handshake(repo, who, c1.id); }, kAccessDenied);
-        expect_error([&] { orgs.decline_handshake(repo, who, c1.id); }, kAccessDenied);
+        expect_error([&] { orgs.accept_handshake(repo, who, c1.id); }, kNotFound);
+        expect_error([&] { orgs.decline_handshake(repo, who, c1.id); }, kNotFound);
+        expect_error([&] { orgs.cancel_handshake(repo, who, c1.id); }, kNotFound);
+        expect_error([&] { orgs.describe_handshake(repo, who, c1.id); }, kNotFound);
     }
-    // Cancel: only the management account that sent it.
-    for (const auto& who : {kMember1, kMember2, kStranger, kOtherMgmt}) {
-        CAPTURE(who.account_id);
-        expect_error([&] { orgs.cancel_handshake(repo, who, c1.id); }, kAccessDenied);
-    }
+    // Cancel: only the management account that sent it; the member it is addressed to is denied.
+    expect_error([&] { orgs.cancel_handshake(repo, kMember1, c1.id); }, kAccessDenied);
     CHECK(states() == before);
 
     CHECK(orgs.cancel_handshake(repo, kMgmt, c1.id).state == "CANCELED");
@@ -747,13 +750,16 @@ TEST_CASE_FIXTURE(AllFeaturesFixture, "all features: only the management account
     auto parent = enable();
     auto c1 = child_of(kMember1, parent.id);
 
+    // The parent's only party is the management account: members (even those asked to
+    // approve), strangers and other organizations are told it does not exist.
     auto check_denied = [&] {
         auto before = states();
         for (const auto& who : {kMember1, kStranger, kOtherMgmt}) {
             CAPTURE(who.account_id);
-            expect_error([&] { orgs.accept_handshake(repo, who, parent.id); }, kAccessDenied);
-            expect_error([&] { orgs.decline_handshake(repo, who, parent.id); }, kAccessDenied);
-            expect_error([&] { orgs.cancel_handshake(repo, who, parent.id); }, kAccessDenied);
+            expect_error([&] { orgs.accept_handshake(repo, who, parent.id); }, kNotFound);
+            expect_error([&] { orgs.decline_handshake(repo, who, parent.id); }, kNotFound);
+            expect_error([&] { orgs.cancel_handshake(repo, who, parent.id); }, kNotFound);
+            expect_error([&] { orgs.describe_handshake(repo, who, parent.id); }, kNotFound);
         }
         CHECK(states() == before);
     };

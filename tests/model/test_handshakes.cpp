@@ -677,12 +677,17 @@ TEST_CASE_FIXTURE(HandshakeFixture,
     orgs.create_organization(repo, kOtherMgmt, std::nullopt);
     auto h = invite(by_account(kInvitee.account_id));
 
-    for (const Caller& c : {kMgmt, kStranger, account(1), kOtherMgmt}) {
-        expect_error([&] { orgs.accept_handshake(repo, c, h.id); }, error_code::AccessDeniedException);
-        expect_error([&] { orgs.decline_handshake(repo, c, h.id); }, error_code::AccessDeniedException);
+    // A party in the wrong role is denied.
+    expect_error([&] { orgs.accept_handshake(repo, kMgmt, h.id); }, error_code::AccessDeniedException);
+    expect_error([&] { orgs.decline_handshake(repo, kMgmt, h.id); }, error_code::AccessDeniedException);
+    expect_error([&] { orgs.cancel_handshake(repo, kInvitee, h.id); }, error_code::AccessDeniedException);
+    // Anyone else, a member of the sending organization included, is told it does not exist.
+    for (const Caller& c : {kStranger, account(1), kOtherMgmt}) {
+        CAPTURE(c.account_id);
+        expect_error([&] { orgs.accept_handshake(repo, c, h.id); }, error_code::HandshakeNotFoundException);
+        expect_error([&] { orgs.decline_handshake(repo, c, h.id); }, error_code::HandshakeNotFoundException);
+        expect_error([&] { orgs.cancel_handshake(repo, c, h.id); }, error_code::HandshakeNotFoundException);
     }
-    for (const Caller& c : {kInvitee, kStranger, account(1), kOtherMgmt})
-        expect_error([&] { orgs.cancel_handshake(repo, c, h.id); }, error_code::AccessDeniedException);
     CHECK(state(kMgmt, h.id) == "OPEN");
     CHECK(record(kInvitee).standalone());
     CHECK(repo.count_members(org.id) == 2);
@@ -703,9 +708,12 @@ TEST_CASE_FIXTURE(HandshakeFixture,
                   "handshakes: an EMAIL invitation belongs to the account registered with that address") {
     enroll(account_id(5), "Juan.Perez@Example.COM", "Juan");
     auto h = invite(by_email("juan.perez@example.com"));
-    for (const Caller& c : {kInvitee, kStranger, kMgmt}) {
-        expect_error([&] { orgs.accept_handshake(repo, c, h.id); }, error_code::AccessDeniedException);
-        expect_error([&] { orgs.decline_handshake(repo, c, h.id); }, error_code::AccessDeniedException);
+    expect_error([&] { orgs.accept_handshake(repo, kMgmt, h.id); }, error_code::AccessDeniedException);
+    expect_error([&] { orgs.decline_handshake(repo, kMgmt, h.id); }, error_code::AccessDeniedException);
+    // Another address is no party, even the account the emulator would otherwise invite.
+    for (const Caller& c : {kInvitee, kStranger}) {
+        expect_error([&] { orgs.accept_handshake(repo, c, h.id); }, error_code::HandshakeNotFoundException);
+        expect_error([&] { orgs.decline_handshake(repo, c, h.id); }, error_code::HandshakeNotFoundException);
     }
     expect_error([&] { orgs.describe_handshake(repo, kInvitee, h.id); },
                  error_code::HandshakeNotFoundException);
@@ -720,6 +728,74 @@ TEST_CASE_FIXTURE(HandshakeFixture,
     CHECK(accepted.parties[1].id == "juan.perez@example.com");
     CHECK(record(account(5)).organization_id == org.id);
     CHECK(record(account(5)).joined_method == "INVITED");
+}
+
+TEST_CASE_FIXTURE(HandshakeFixture,
+                  "handshakes: a third account learns nothing about a handshake between two others") {
+    join(account(1));                                           // a member of the sending organization
+    orgs.create_organization(repo, kOtherMgmt, std::nullopt);  // the manager of another one
+    auto h = invite(by_account(kInvitee.account_id, std::string("Project Bluebird")));
+    auto mailed = invite(by_email("Invitee.Alias@Example.com"));
+    const std::string never_issued = "h-00000000000000000000000000000000";
+
+    // What each operation answers for an id that was never issued: exactly that, word for word,
+    // is what a prober gets for a real handshake that is not theirs.
+    using Call = Handshake (model::Organizations::*)(model::Repository&, const Caller&, const std::string&);
+    const std::pair<const char*, Call> operations[] = {{"describe", &model::Organizations::describe_handshake},
+                                                        {"accept", &model::Organizations::accept_handshake},
+                                                        {"decline", &model::Organizations::decline_handshake},
+                                                        {"cancel", &model::Organizations::cancel_handshake}};
+    auto refusal = [&](Call call, const Caller& who, const std::string& id) {
+        try {
+            (orgs.*call)(repo, who, id);
+        } catch (const model::api_error& e) {
+            return std::tuple(e.code(), e.message(), e.reason());
+        }
+        FAIL("the call succeeded");
+        return std::tuple(error_code::ServiceException, std::string(), std::string());
+    };
+    auto probe_all = [&](const char* when) {
+        for (const auto& [name, call] : operations) {
+            const auto expected = refusal(call, kStranger, never_issued);
+            CHECK(std::get<0>(expected) == error_code::HandshakeNotFoundException);
+            for (const Caller& prober : {kStranger, kOtherMgmt, account(1)}) {
+                for (const auto& id : {h.id, mailed.id}) {
+                    CAPTURE(when);
+                    CAPTURE(name);
+                    CAPTURE(prober.account_id);
+                    auto got = refusal(call, prober, id);
+                    CHECK(got == expected);
+                    // Nothing about the parties, the organization or the notes in the message.
+                    for (const std::string& secret : {org.id, kMgmt.account_id, kInvitee.account_id, h.id,
+                                                      std::string("boss@example.com"), std::string("invitee"),
+                                                      std::string("Bluebird"), std::string("Boss Corp")})
+                        CHECK(std::get<1>(got).find(secret) == std::string::npos);
+                }
+            }
+        }
+    };
+
+    probe_all("OPEN");
+    CHECK(repo.handshakes.at(h.id).state == "OPEN");  // probing changed nothing
+    CHECK(repo.handshakes.at(mailed.id).state == "OPEN");
+    // Nor is the state leaked once it is closed (no HandshakeAlreadyInState or
+    // InvalidHandshakeTransition to a stranger).
+    orgs.decline_handshake(repo, kInvitee, h.id);
+    orgs.cancel_handshake(repo, kMgmt, mailed.id);
+    probe_all("closed");
+    CHECK(repo.handshakes.at(h.id).state == "DECLINED");
+    CHECK(repo.handshakes.at(mailed.id).state == "CANCELED");
+
+    // The lists of the others do not show it either.
+    for (const Caller& prober : {kStranger, kOtherMgmt, account(1)}) {
+        CAPTURE(prober.account_id);
+        CHECK(listed_state(received(prober), h.id).empty());
+        CHECK(listed_state(received(prober), mailed.id).empty());
+    }
+    CHECK(sent(kOtherMgmt).empty());
+    // While the parties still see it.
+    CHECK(state(kInvitee, h.id) == "DECLINED");
+    CHECK(state(kMgmt, mailed.id) == "CANCELED");
 }
 
 TEST_CASE_FIXTURE(HandshakeFixture,
@@ -1368,8 +1444,8 @@ TEST_CASE_FIXTURE(HandshakeFixture, "handshakes: DeleteOrganization cancels its 
     CHECK(record(kInvitee).standalone());
     expect_error([&] { orgs.list_handshakes_for_organization(repo, kMgmt, {}, {}); },
                  error_code::AWSOrganizationsNotInUseException);
-    // The former management account no longer speaks for the sender.
-    expect_error([&] { orgs.cancel_handshake(repo, kMgmt, lapsed.id); }, error_code::AccessDeniedException);
+    // The former management account no longer speaks for the sender: no party any more.
+    expect_error([&] { orgs.cancel_handshake(repo, kMgmt, lapsed.id); }, error_code::HandshakeNotFoundException);
 
     // Canceled then, so visible to the invitee for 30 days from the deletion.
     clock.set_ms(deleted_at + kRetention - 1);

@@ -106,3 +106,95 @@ TEST_CASE("a config file with a wrong key or value is refused, naming it") {
     refused(R"({"Quotas": {"MaxAccounts": 0}})", "MaxAccounts");
     refused(R"({"Credentials": [{"AccessKeyId": "A", "AccountId": "x"}]})", "AccountId");
 }
+
+TEST_CASE("--verify-signatures: a switch, an environment variable and a config-file key") {
+    Config off;
+    parse({}, off);
+    CHECK(!off.verify_signatures);
+    CHECK(off.admin_token.empty());
+    CHECK(off.host == "127.0.0.1");  // least exposure: loopback unless told otherwise
+
+    Config on;
+    parse({"--verify-signatures", "--port", "0"}, on);  // a switch: the next argument is not its value
+    CHECK(on.verify_signatures);
+    CHECK(on.port == 0);
+    Config explicit_off;
+    parse({"--verify-signatures=false"}, explicit_off);
+    CHECK(!explicit_off.verify_signatures);
+    Config bad;
+    CHECK_THROWS_WITH_AS(parse({"--verify-signatures=maybe"}, bad), doctest::Contains("--verify-signatures"),
+                         config_error);
+
+    ::setenv("LOCALORGS_VERIFY_SIGNATURES", "1", 1);
+    Config env;
+    parse({}, env);
+    CHECK(env.verify_signatures);
+    ::setenv("LOCALORGS_VERIFY_SIGNATURES", "yes please", 1);
+    Config env_bad;
+    CHECK_THROWS_WITH_AS(parse({}, env_bad), doctest::Contains("LOCALORGS_VERIFY_SIGNATURES"), config_error);
+    ::unsetenv("LOCALORGS_VERIFY_SIGNATURES");
+
+    testing::TempDir dir;
+    auto path = dir.file("config.json");
+    std::ofstream(path) << R"({"VerifySignatures": true,
+      "Credentials": [{"AccessKeyId": "AKIAEXAMPLE", "SecretAccessKey": "s", "AccountId": "111111111111"}]})";
+    Config from_file;
+    parse({"--config", path.c_str()}, from_file);
+    CHECK(from_file.verify_signatures);
+    Config flag_wins;
+    parse({"--config", path.c_str(), "--verify-signatures=false"}, flag_wins);
+    CHECK(!flag_wins.verify_signatures);
+    ::setenv("LOCALORGS_VERIFY_SIGNATURES", "false", 1);
+    Config env_wins;
+    parse({"--config", path.c_str()}, env_wins);
+    CHECK(!env_wins.verify_signatures);
+    ::unsetenv("LOCALORGS_VERIFY_SIGNATURES");
+
+    Config wrong_type;
+    CHECK_THROWS_WITH_AS(server::apply_config_json(R"({"VerifySignatures": "yes"})", "cfg", wrong_type, false),
+                         doctest::Contains("VerifySignatures"), config_error);
+}
+
+TEST_CASE("verifying signatures needs every credential's secret") {
+    testing::TempDir dir;
+    auto path = dir.file("config.json");
+    std::ofstream(path) << R"({"Credentials": [
+      {"AccessKeyId": "AKIAGOOD", "SecretAccessKey": "s", "AccountId": "111111111111"},
+      {"AccessKeyId": "AKIANOSECRET", "AccountId": "222222222222"}]})";
+    Config without;
+    parse({"--config", path.c_str()}, without);  // fine while nothing is verified
+    CHECK(without.credentials.size() == 2);
+    Config with;
+    CHECK_THROWS_WITH_AS(parse({"--config", path.c_str(), "--verify-signatures"}, with),
+                         doctest::Contains("Credentials[1] (AKIANOSECRET)"), config_error);
+    // A credential without AccessKeyId is a config error, not a crash.
+    Config missing_key;
+    CHECK_THROWS_WITH_AS(server::apply_config_json(R"({"Credentials": [{"AccountId": "111111111111"}]})", "cfg",
+                                                   missing_key, false),
+                         doctest::Contains("Credentials[0].AccessKeyId"), config_error);
+}
+
+TEST_CASE("--admin-token: flag or environment; refusals never repeat it") {
+    Config c;
+    parse({"--admin-token", "s3cr3t-t0ken"}, c);
+    CHECK(c.admin_token == "s3cr3t-t0ken");
+    ::setenv("LOCALORGS_ADMIN_TOKEN", "from-env", 1);
+    Config env;
+    parse({}, env);
+    CHECK(env.admin_token == "from-env");
+    Config flag_wins;
+    parse({"--admin-token=from-flag"}, flag_wins);
+    CHECK(flag_wins.admin_token == "from-flag");
+    ::unsetenv("LOCALORGS_ADMIN_TOKEN");
+
+    for (const char* bad : {"", "has space", "tab\there", "caf\xc3\xa9"}) {
+        Config b;
+        try {
+            parse({"--admin-token", bad}, b);
+            FAIL("accepted a bad token");
+        } catch (const config_error& e) {
+            CHECK(std::string(e.what()).find("--admin-token") != std::string::npos);
+            if (*bad) CHECK(std::string(e.what()).find(bad) == std::string::npos);
+        }
+    }
+}
