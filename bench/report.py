@@ -117,7 +117,8 @@ def report(results):
                f"connections, {meta.get('wrk_threads', 2)} threads, {meta.get('duration_s', '?')} s per run; "
                "every answer checked for status 200.")
     out.append("- localorgs: Release build, database file in a temporary folder; 2 I/O threads and "
-               "`--durability normal` (WAL, `synchronous=NORMAL`) unless a row says otherwise.\n")
+               "`--durability normal` (WAL, `synchronous=NORMAL`) unless a row says otherwise; "
+               "`--log-level warn` (no line per request).\n")
 
     # --- throughput ------------------------------------------------------------------------
     ceiling = {2: run("describe@ceiling"), 1: run("describe@ceiling-1")}
