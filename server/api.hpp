@@ -17,9 +17,9 @@ namespace localorgs::server {
 
 class AwsApi {
 public:
-    AwsApi(boost::asio::io_context& io, DbThread& db, model::Store& store, model::Organizations& service,
-           const Identity& identity, FaultRegistry& faults)
-        : io_(io), db_(db), store_(store), service_(service), identity_(identity), faults_(faults) {}
+    AwsApi(boost::asio::io_context& io, DbThread& db, model::Organizations& service, const Identity& identity,
+           FaultRegistry& faults)
+        : io_(io), db_(db), service_(service), identity_(identity), faults_(faults) {}
 
     void handle(Request&& request, Respond respond);
 
@@ -28,7 +28,6 @@ private:
 
     boost::asio::io_context& io_;
     DbThread& db_;
-    model::Store& store_;
     model::Organizations& service_;
     const Identity& identity_;
     FaultRegistry& faults_;

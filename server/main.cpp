@@ -57,8 +57,8 @@ int serve(const server::Config& config) {
     server::DbThread db(store);
     server::Identity identity(config.default_account, config.account_by_access_key());
     server::FaultRegistry faults;
-    server::AwsApi api(ioc, db, store, service, identity, faults);
-    server::ControlPlane control(db, store, service, clock, faults, seed);
+    server::AwsApi api(ioc, db, service, identity, faults);
+    server::ControlPlane control(db, service, clock, faults, seed);
     server::Transport transport(ioc, config.host, config.port, server::make_router(api, control));
     transport.start();
     listening = &transport;

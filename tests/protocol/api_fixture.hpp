@@ -22,7 +22,7 @@ struct ApiFixture {
     server::DbThread db{store};
     server::Identity identity{"000000000000", {{"AKIAEXAMPLE", "555555555555"}}};
     server::FaultRegistry faults;
-    server::AwsApi api{io, db, store, service, identity, faults};
+    server::AwsApi api{io, db, service, identity, faults};
 
     server::Response call(server::Request req) {
         std::optional<server::Response> out;
