@@ -2,6 +2,7 @@
 FROM debian:bookworm AS build
 WORKDIR /src
 COPY CMakeLists.txt ./
+COPY cmake cmake
 COPY model model
 COPY storage storage
 COPY server server

@@ -169,6 +169,7 @@ private:
     void read_request() {
         if (tracker_->stopping()) return close_gracefully();
         state_ = State::reading;
+        request_head_ = false;
         const auto& limits = tracker_->limits();
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(
@@ -186,6 +187,7 @@ private:
         const auto& req = parser_->get();
         request_version_ = req.version();
         request_keep_alive_ = req.keep_alive();
+        request_head_ = req.method() == http::verb::head;
         state_ = State::handling;
         // The handler may wait on the database as long as it needs.
         stream_.expires_never();
@@ -243,6 +245,7 @@ private:
         res_ = std::move(res);
         res_.keep_alive(keep);
         if (!res_.has_content_length() && !res_.chunked()) res_.prepare_payload();
+        if (request_head_) drop_body_for_head(res_);
         state_ = State::writing;
         // A client that stops reading must not pin the connection.
         stream_.expires_after(tracker_->limits().read_timeout);
@@ -297,6 +300,7 @@ private:
     State state_ = State::reading;
     unsigned request_version_ = 11;
     bool request_keep_alive_ = true;
+    bool request_head_ = false;
     std::uint64_t issued_ = 0;                // sequence of the request being handled
     std::atomic<std::uint64_t> answered_{0};  // sequence of the last request answered
 };

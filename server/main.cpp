@@ -8,17 +8,10 @@
 #include <thread>
 #include <vector>
 
-#include "model/clock.hpp"
-#include "model/ids.hpp"
-#include "model/organizations.hpp"
 #include "server/admin/admin_cli.hpp"
-#include "server/api.hpp"
+#include "server/app.hpp"
 #include "server/config.hpp"
-#include "server/control/control_plane.hpp"
-#include "server/db_thread.hpp"
-#include "server/identity.hpp"
 #include "server/log.hpp"
-#include "server/router.hpp"
 #include "server/transport.hpp"
 #include "storage/sqlite_store.hpp"
 
@@ -43,28 +36,8 @@ int serve(const server::Config& config) {
 
     storage::SqliteStore store(config.db, config.durability == "full" ? storage::Durability::full
                                                                       : storage::Durability::normal);
-    model::SystemClock clock;
-    model::IdGenerator ids;
-    model::Organizations service(clock, ids, {config.quotas, config.direct_transfer});
-
-    // The configured accounts are (re)registered at start and after every reset.
-    auto seed = [&](model::Repository& repo) {
-        for (const auto& account : config.accounts) service.register_account(repo, account);
-    };
-    store.transact([&](model::Repository& repo) {
-        seed(repo);
-        // Time moved through the control plane stays moved across restarts.
-        if (auto offset = repo.setting(server::ControlPlane::kClockOffsetSetting)) clock.set_offset_ms(std::stoll(*offset));
-    });
-
-    server::DbThread db(store);
-    server::Identity identity(config.default_account, config.account_by_access_key());
-    if (config.verify_signatures) identity.verify_signatures(config.credentials);
-    server::FaultRegistry faults;
-    server::AwsApi api(ioc, db, store, service, identity, faults);
-    server::ControlPlane control(db, store, service, clock, faults, seed);
-    if (!config.admin_token.empty()) control.require_token(config.admin_token);
-    server::Transport transport(ioc, config.host, config.port, server::make_router(api, control));
+    server::App app(ioc, store, config);
+    server::Transport transport(ioc, config.host, config.port, app.handler());
     transport.start();
     listening = &transport;
     std::printf("localorgs listening on %s\n", transport.url().c_str());
@@ -74,7 +47,7 @@ int serve(const server::Config& config) {
     for (int i = 1; i < config.io_threads; ++i) threads.emplace_back([&] { ioc.run(); });
     ioc.run();
     for (auto& t : threads) t.join();
-    db.stop();  // the database thread finishes what it was given before the store closes
+    app.stop();  // the database thread finishes what it was given before the store closes
     server::log::info("stopped cleanly");
     return 0;
 }

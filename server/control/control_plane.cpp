@@ -46,14 +46,23 @@ Response reply(const control_error& e, const Request& req) {
     return reply(e.status, {{"Error", e.error}, {"Message", e.message}}, req);
 }
 
+// Control-plane bodies are flat objects. Deeper nesting is refused while the body is parsed, so a
+// deeply nested value never exists: copying it into a database job or printing it would recurse
+// once per level, and a body of a megabyte of brackets overflowed the stack.
+constexpr int kMaxBodyDepth = 8;
+
 json body_object(const Request& req, std::initializer_list<std::string_view> allowed) {
-    json body = req.body().empty() ? json::object() : json::parse(req.body(), nullptr, false);
+    bool too_deep = false;
+    const auto within_depth = [&too_deep](int depth, json::parse_event_t, json&) {
+        too_deep = too_deep || depth > kMaxBodyDepth;
+        return !too_deep;
+    };
+    json body = req.body().empty() ? json::object() : json::parse(req.body(), within_depth, false);
+    if (too_deep) bad_request("The body is nested too deeply");
     if (body.is_discarded() || !body.is_object()) bad_request("The body must be a JSON object");
     for (const auto& [key, value] : body.items()) {
         if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) bad_request("Unknown member '" + key + "'");
-        // Every member of every control-plane body is a scalar. Refusing the others here, before
-        // the body is copied or printed (both recurse), keeps a deeply nested one from overflowing
-        // the stack.
+        // Every member of every control-plane body is a scalar.
         if (value.is_structured()) bad_request("Member '" + key + "' must not be an object or a list");
     }
     return body;

@@ -18,9 +18,9 @@ namespace localorgs::server {
 class ControlPlane {
 public:
     // `reseed` re-creates the configured state after a reset (run inside the reset's transaction).
-    ControlPlane(DbThread& db, model::Store& store, model::Organizations& service, model::SystemClock& clock,
+    ControlPlane(DbThread& db, model::Organizations& service, model::SystemClock& clock,
                  FaultRegistry& faults, std::function<void(model::Repository&)> reseed)
-        : db_(db), store_(store), service_(service), clock_(clock), faults_(faults), reseed_(std::move(reseed)) {}
+        : db_(db), service_(service), clock_(clock), faults_(faults), reseed_(std::move(reseed)) {}
 
     static bool owns(std::string_view target);
     void handle(Request&& request, Respond respond);
@@ -43,7 +43,6 @@ private:
     std::optional<Response> refuse_unauthorized(const Request& request) const;
 
     DbThread& db_;
-    model::Store& store_;
     model::Organizations& service_;
     model::SystemClock& clock_;
     FaultRegistry& faults_;
