@@ -31,6 +31,14 @@ if(LOCALORGS_SANITIZERS)
   endif()
   add_compile_options(-fsanitize=${LOCALORGS_SANITIZERS} -fno-sanitize-recover=all -fno-omit-frame-pointer)
   add_link_options(-fsanitize=${LOCALORGS_SANITIZERS})
+  if(LOCALORGS_SANITIZERS MATCHES "undefined")
+    # UBSan's vptr check reads the vtable only after probing it through a pipe(2); with every
+    # descriptor in use (the server at its open-files limit, tests/e2e/test_hostile_input.py) the
+    # probe fails and every virtual call it checks is reported as "invalid vptr". Use-after-free,
+    # the bug behind a real invalid vptr, stays ASan's to find.
+    add_compile_options(-fno-sanitize=vptr)
+    add_link_options(-fno-sanitize=vptr)
+  endif()
 endif()
 
 # Gives every executable defined so far, in `dir` and below, the default runtime options.

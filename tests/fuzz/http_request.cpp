@@ -1,9 +1,9 @@
 // Fuzz target: the whole request path, from raw HTTP bytes to the response. The bytes go through
 // Beast's request parser with the server's limits, then through the server's own handler (router,
-// AWS API, control plane, database thread) on an empty in-memory database. An input may hold
-// several requests, as a keep-alive connection does, so stateful sequences (create an
-// organization, invite, accept) are reachable; "$h0"-style placeholders in a request's target and
-// body name the ids earlier answers held (known_ids.hpp). LOCALORGS_FUZZ_TRACE=1 in the environment
+// AWS API, control plane, database thread, reads on the handling thread) on an empty database
+// file. An input may hold several requests, as a keep-alive connection does, so stateful
+// sequences (create an organization, invite, accept) are reachable; "$h0"-style placeholders in a
+// request's target and body name the ids earlier answers held (known_ids.hpp). LOCALORGS_FUZZ_TRACE=1 in the environment
 // prints each request's answer status, to check that a seed replays the way it was recorded.
 //
 // A finding is a crash, a sanitizer report, a hang, an exception out of the handler, or an answer
@@ -11,6 +11,7 @@
 // JSON object, an AWS answer without its request id or with an error type that does not match its
 // body, or one that does not survive being written and read back (a HEAD answer included).
 #include <pthread.h>
+#include <stdlib.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -21,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
@@ -152,10 +154,34 @@ void check(const server::Response& res, const RequestFacts& request, bool fault_
         fail("answer changes through serialisation", res);
 }
 
+// A database file in a temporary folder, removed at exit: with a file, as in the server, Describe*
+// and List* calls run on the handling thread on a read-only connection and writes on the database
+// thread (an in-memory database would send everything to the database thread).
+storage::SqliteStore& fuzz_store() {
+    // Never destroyed, so the handler below can still read it at exit.
+    static const std::string* const folder = [] {
+        const char* tmp = std::getenv("TMPDIR");
+        auto* path = new std::string(std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") +
+                                     "/localorgs-fuzz-XXXXXX");
+        if (mkdtemp(path->data()) == nullptr) {
+            std::perror("http_request: cannot make a temporary folder");
+            std::abort();
+        }
+        // Registered before the store exists, so it runs after the store is closed.
+        std::atexit([] {
+            std::error_code ignored;
+            std::filesystem::remove_all(*folder, ignored);
+        });
+        return path;
+    }();
+    static storage::SqliteStore store(*folder + "/fuzz.db");
+    return store;
+}
+
 // One connection's worth of requests against a fresh server on an empty database. The database is
 // emptied rather than opened anew: opening and migrating it would cost more than most inputs.
 void serve(const std::uint8_t* data, std::size_t size) {
-    static storage::SqliteStore store(":memory:");
+    auto& store = fuzz_store();
     static const server::Config config = fuzz_config();
     store.transact([](model::Repository& repo) { repo.wipe(); });
     net::io_context io;

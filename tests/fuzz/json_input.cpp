@@ -129,19 +129,20 @@ void run(World& world, std::string_view operation, const Caller& caller, std::st
 
     const auto op = server::operations::find(operation);
     if (!op) return;
+    server::operations::Answer answer;
     try {
         world.store.transact([&](model::Repository& repo) {
-            const auto output = op(world.service, repo, caller, input);
-            // The encoder's view of the result, as the API sends it.
-            const auto response = server::aws_json::success(output, 11, true, "fuzz");
-            if (!nlohmann::json::accept(response.body()))
-                fail(operation, "answer is not JSON: " + response.body());
+            answer = op(world.service, repo, caller, input);
             throw Undo{};
         });
     } catch (const Undo&) {
     } catch (const api_error& e) {
         if (e.code() == error_code::ServiceException) fail(operation, "ServiceException: " + e.message());
+        return;
     }
+    // As the API does: the answer is encoded after the transaction, away from the repository.
+    const auto response = server::aws_json::success(answer(), 11, true, "fuzz");
+    if (!nlohmann::json::accept(response.body())) fail(operation, "answer is not JSON: " + response.body());
 }
 
 }  // namespace

@@ -12,10 +12,11 @@ clients sent becomes:
                                    server made written as placeholders ("$h0", known_ids.hpp), so
                                    that it replays against the fuzz target's fresh server
   corpus/json_input/captured-*     "Operation account\\n" + the JSON body of each API request
-  corpus/sigv4_header/captured-*   the Authorization header + "\\n" + the request target, and
-                                   presigned URLs (X-Amz-Credential in the query)
+  corpus/sigv4_header/captured-*   each signed API request whole, and presigned URLs as requests
+                                   (X-Amz-Credential in the query)
 
-plus a few hand-written edge cases (crafted-*). Files named regression-* are past findings and are
+plus requests signed here by botocore with the fuzz target's key at its fixed time, so that they
+verify (sigv4_header/signed-*, see signed_seeds), and a few hand-written edge cases (crafted-*). Files named regression-* are past findings and are
 never touched. The dictionaries (*.dict) list the service model's operation and member names and
 enum values, from botocore, and the HTTP and control-plane tokens.
 
@@ -349,11 +350,75 @@ def drive(session, proxy_port):
         harness.run_cli(proxy_url, account, *args)
 
     # Presigned URLs carry the credential in the query.
-    presigned = [client(account).generate_presigned_url(op, Params=params, ExpiresIn=300)
-                 for account, op, params in [(MANAGEMENT, "describe_organization", {}),
-                                             (INVITEE, "describe_handshake", {"HandshakeId": h["Id"]}),
-                                             ("AKIAEXAMPLE", "list_roots", {})]]
+    presigned = [(client(account).generate_presigned_url(op, Params=params, ExpiresIn=300), operation)
+                 for account, op, operation, params in [
+                     (MANAGEMENT, "describe_organization", "DescribeOrganization", {}),
+                     (INVITEE, "describe_handshake", "DescribeHandshake", {"HandshakeId": h["Id"]}),
+                     ("AKIAEXAMPLE", "list_roots", "ListRoots", {})]]
     return presigned
+
+
+# The key and time of sigv4_header.cpp (kAccessKey, kSecret, kNow): requests signed with them
+# verify there, so the fuzzer starts from accepted signatures and mutates them into refusals.
+SIGNING_KEY = ("AKIAEXAMPLE", "secret")
+SIGNING_TIME = (2026, 11, 28, 12, 0, 0)
+
+
+def signed_seeds():
+    """Requests signed by botocore's signers (header, presigned, presigned over UNSIGNED-PAYLOAD),
+    written as raw HTTP."""
+    import datetime
+    import botocore.auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    credentials = Credentials(*SIGNING_KEY)
+    when = datetime.datetime(*SIGNING_TIME)
+    original = botocore.auth.get_current_datetime
+    botocore.auth.get_current_datetime = lambda *a, **k: when
+
+    def raw(request):
+        parts = urllib.parse.urlsplit(request.url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        body = request.body or b""
+        body = body.encode() if isinstance(body, str) else body
+        lines = [f"{request.method} {target} HTTP/1.1"]
+        if "host" not in {k.lower() for k in request.headers}:
+            lines.append(f"Host: {parts.netloc}")
+        lines += [f"{k}: {v}" for k, v in request.headers.items()]
+        if body or request.method == "POST":
+            lines.append(f"Content-Length: {len(body)}")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+    def api(operation, body, url="http://127.0.0.1:4566/", **headers):
+        request = AWSRequest(method="POST", url=url, data=body.encode(),
+                             headers={"Content-Type": "application/x-amz-json-1.1",
+                                      "X-Amz-Target": TARGET_PREFIX + operation, **headers})
+        return request
+
+    seeds = {}
+    try:
+        cases = {
+            "describe-organization": (botocore.auth.SigV4Auth, api("DescribeOrganization", "{}")),
+            "accept-handshake": (botocore.auth.SigV4Auth,
+                                 api("AcceptHandshake", '{"HandshakeId": "h-0123456789abcdef"}')),
+            "invite-content-sha256": (botocore.auth.SigV4Auth, api(
+                "InviteAccountToOrganization", '{"Target": {"Id": "222222222222", "Type": "ACCOUNT"}}',
+                **{"X-Amz-Content-Sha256": "UNSIGNED-PAYLOAD"})),
+            "odd-path-query-headers": (botocore.auth.SigV4Auth, api(
+                "ListRoots", "{}", url="http://localhost:4566/a/./b/../c//d%20e?b=2&a=1&a=0&x=%20y&empty=",
+                **{"X-Custom": "  several   spaces  inside ", "User-Agent": "fuzz/1.0"})),
+            "presigned": (lambda c, s, r: botocore.auth.SigV4QueryAuth(c, s, r, expires=300),
+                          api("DescribeOrganization", "")),
+            "presigned-unsigned-payload": (lambda c, s, r: botocore.auth.S3SigV4QueryAuth(c, s, r, expires=3600),
+                                           api("ListRoots", "{}")),
+        }
+        for name, (signer, request) in cases.items():
+            signer(credentials, "organizations", "eu-west-1").add_auth(request)
+            seeds[name] = raw(request.prepare())
+    finally:
+        botocore.auth.get_current_datetime = original
+    return seeds
 
 
 CRAFTED_HTTP = {
@@ -394,12 +459,22 @@ CRAFTED_JSON = {
     "unimplemented": 'CreateAccount\n{"Email":"a@example.com","AccountName":"a"}',
 }
 
+def crafted_sigv4(authorization, target="/", date="X-Amz-Date: 20261128T120000Z"):
+    auth = f"Authorization: {authorization}\r\n" if authorization else ""
+    return f"POST {target} HTTP/1.1\r\nHost: x\r\n{date}\r\n{auth}Content-Length: 2\r\n\r\n{{}}"
+
+
 CRAFTED_SIGV4 = {
-    "no-credential": "AWS4-HMAC-SHA256 SignedHeaders=host, Signature=00\n/",
-    "empty-key": "AWS4-HMAC-SHA256 Credential=/20260101/us-east-1/organizations/aws4_request\n/",
-    "query-only": "\n/?X-Amz-Credential=AKIAEXAMPLE%2F20260101%2Feu-west-1%2Forganizations%2Faws4_request&x=1",
-    "both": "AWS4-HMAC-SHA256 Credential=123456789012,SignedHeaders=host\n/?X-Amz-Credential=999999999999",
-    "truncated-escape": "\n/?X-Amz-Credential=%2",
+    "no-credential": crafted_sigv4("AWS4-HMAC-SHA256 SignedHeaders=host, Signature=00"),
+    "empty-key": crafted_sigv4("AWS4-HMAC-SHA256 Credential=/20261128/us-east-1/organizations/aws4_request"),
+    "query-only": crafted_sigv4(
+        "", "/?X-Amz-Credential=AKIAEXAMPLE%2F20261128%2Feu-west-1%2Forganizations%2Faws4_request&x=1"),
+    "both": crafted_sigv4("AWS4-HMAC-SHA256 Credential=123456789012,SignedHeaders=host",
+                          "/?X-Amz-Credential=999999999999"),
+    "truncated-escape": crafted_sigv4("", "/?X-Amz-Credential=%2"),
+    "http-date": crafted_sigv4(
+        "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261128/eu-west-1/organizations/aws4_request, "
+        "SignedHeaders=date;host, Signature=" + "0" * 64, date="Date: Sat, 28 Nov 2026 12:00:00 GMT"),
 }
 
 
@@ -515,14 +590,18 @@ def main():
                     seen.add(seed)
                     write(os.path.join(CORPUS, "json_input"), f"captured-{short_hash(seed)}", seed)
             if "authorization" in request.headers:
-                seed = request.headers["authorization"].encode() + b"\n" + request.target.encode()
+                seed = scrub(request.encode())
                 if seed not in seen:
                     seen.add(seed)
                     write(os.path.join(CORPUS, "sigv4_header"), f"captured-{short_hash(seed)}", seed)
-    for url in presigned:
+    for url, operation in presigned:
         parts = urllib.parse.urlsplit(url)
-        seed = b"\n" + (parts.path or "/").encode() + b"?" + parts.query.encode()
-        write(os.path.join(CORPUS, "sigv4_header"), f"captured-presigned-{short_hash(seed)}", seed)
+        seed = (f"POST {parts.path or '/'}?{parts.query} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+                f"Content-Type: application/x-amz-json-1.1\r\nX-Amz-Target: {TARGET_PREFIX}{operation}\r\n"
+                "Content-Length: 0\r\n\r\n")
+        write(os.path.join(CORPUS, "sigv4_header"), f"captured-presigned-{short_hash(seed.encode())}", seed)
+    for name, data in signed_seeds().items():
+        write(os.path.join(CORPUS, "sigv4_header"), f"signed-{name}", data)
 
     for name, data in CRAFTED_HTTP.items():
         write(os.path.join(CORPUS, "http_request"), f"crafted-{name}", data)

@@ -48,7 +48,7 @@ TEST_CASE("bytes that are not UTF-8 become U+FFFD, so the answer is always valid
     for (const auto& s : bad) {
         auto out = as_json_string(s);
         CHECK_MESSAGE(out.find("\xEF\xBF\xBD") != std::string::npos, out);
-        CHECK_NOTHROW(json::parse(out));
+        CHECK(json::accept(out));
     }
     CHECK(as_json_string("a\xffz") == "\"a\xEF\xBF\xBDz\"");
 }
