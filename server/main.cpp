@@ -1,5 +1,7 @@
 // Wiring only: configuration, storage, model and server are put together here and nowhere else.
 #include <boost/asio/io_context.hpp>
+#include <pthread.h>
+
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
 #include <cstdio>
@@ -23,7 +25,15 @@ int serve(const server::Config& config) {
     server::log::set_level(config.log_level);
     server::log::set_format(config.log_format);
     // Signals are caught from the start: a SIGTERM that arrives before the server is up (a harness
-    // stopping it at once) must still end in a clean exit, not the default action.
+    // stopping it at once) must still end in a clean exit, not the default action. They reach only
+    // this thread: every thread started below (database, checkpointer, I/O) inherits a mask that
+    // blocks them, and this one unblocks them as it enters the event loop, where one that came
+    // during start-up is then delivered. No other thread is ever interrupted by them.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
     boost::asio::io_context ioc(config.io_threads);
     boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
     server::Transport* listening = nullptr;  // set before the loop runs, which is when this fires
@@ -45,6 +55,7 @@ int serve(const server::Config& config) {
 
     std::vector<std::thread> threads;
     for (int i = 1; i < config.io_threads; ++i) threads.emplace_back([&] { ioc.run(); });
+    pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
     ioc.run();
     for (auto& t : threads) t.join();
     app.stop();  // the database thread finishes what it was given before the store closes
