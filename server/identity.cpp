@@ -23,12 +23,10 @@ std::string_view key_of_scope(std::string_view credential) {
 }  // namespace
 
 std::string access_key_id(const Request& request) {
-    auto auth = request[http::field::authorization];
-    if (auto pos = auth.find("Credential="); pos != std::string_view::npos) {
-        auto rest = auth.substr(pos + 11);
-        rest = rest.substr(0, rest.find_first_of(", "));
-        return std::string(key_of_scope(rest));
-    }
+    // Read as the signature check reads it (sigv4.hpp), so that the key that names the caller is
+    // the key a verified request was signed with.
+    if (auto credential = sigv4::authorization_parameter(request[http::field::authorization], "Credential"))
+        return std::string(key_of_scope(*credential));
     if (auto credential = url::query_param(request.target(), "X-Amz-Credential"))
         return std::string(key_of_scope(*credential));
     return {};

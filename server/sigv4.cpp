@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <utility>
 #include <vector>
 
 #include "model/errors.hpp"
@@ -42,23 +43,9 @@ bool iequals(std::string_view a, std::string_view b) {
            });
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 // Percent-decodes `s` onto the end of `out`. '+' stays '+': SigV4 clients encode a space as %20.
 void decode_into(std::string_view s, std::string& out) {
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-            out.push_back(char(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
-            i += 2;
-        } else {
-            out.push_back(s[i]);
-        }
-    }
+    url::percent_decode_into(s, out);
 }
 
 bool unreserved(unsigned char c) {
@@ -89,6 +76,24 @@ void for_each_piece(std::string_view s, char separator, F&& f) {
         if (at == std::string_view::npos) return;
         s.remove_prefix(at + 1);
     }
+}
+
+// An Authorization header -> its algorithm (the first word) and the parameters after it.
+std::pair<std::string_view, std::string_view> split_algorithm(std::string_view header) {
+    const std::string_view rest = trim(header);
+    const auto space = std::size_t(std::find_if(rest.begin(), rest.end(), is_space) - rest.begin());
+    return {rest.substr(0, space), rest.substr(space)};
+}
+
+// Calls f(name, value) for each "name=value" parameter of an Authorization header's parameters,
+// trimmed, in order; pieces without '=' are skipped.
+template <class F>
+void for_each_parameter(std::string_view parameters, F&& f) {
+    for_each_piece(parameters, ',', [&](std::string_view piece) {
+        piece = trim(piece);
+        const auto eq = piece.find('=');
+        if (eq != std::string_view::npos) f(piece.substr(0, eq), trim(piece.substr(eq + 1)));
+    });
 }
 
 // A sink for the canonical request: either a string (tests, diagnostics) or a running hash.
@@ -244,20 +249,12 @@ void split_credential(Claim& c) {
 
 Claim parse_authorization(std::string_view header, bool has_date) {
     Claim c;
-    std::string_view rest = trim(header);
-    auto space = std::find_if(rest.begin(), rest.end(), is_space) - rest.begin();
-    std::string_view algorithm = rest.substr(0, std::size_t(space));
+    const auto [algorithm, parameters] = split_algorithm(header);
     if (algorithm != kAlgorithm && algorithm.starts_with("AWS4-"))
         incomplete("Unsupported AWS 'algorithm': " + quoted(algorithm) + ".");
     bool credential = false, signed_headers = false, signature = false;
     if (algorithm == kAlgorithm) {
-        rest.remove_prefix(std::size_t(space));
-        for_each_piece(rest, ',', [&](std::string_view piece) {
-            piece = trim(piece);
-            auto eq = piece.find('=');
-            if (eq == std::string_view::npos) return;
-            std::string_view name = piece.substr(0, eq);
-            std::string_view value = trim(piece.substr(eq + 1));
+        for_each_parameter(parameters, [&](std::string_view name, std::string_view value) {
             auto take = [&](bool& seen, std::string_view& field) {
                 if (seen)
                     incomplete("Authorization header has more than one " + quoted(name) + " parameter.");
@@ -282,6 +279,14 @@ Claim parse_authorization(std::string_view header, bool has_date) {
     if (!missing.empty()) incomplete(missing + "Authorization=" + std::string(header));
     split_credential(c);
     return c;
+}
+
+std::optional<std::string_view> authorization_parameter(std::string_view header, std::string_view name) {
+    std::optional<std::string_view> found;
+    for_each_parameter(split_algorithm(header).second, [&](std::string_view n, std::string_view value) {
+        if (!found && n == name) found = value;
+    });
+    return found;
 }
 
 std::optional<Claim> parse_presigned(std::string_view query, std::string& storage) {

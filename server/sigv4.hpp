@@ -55,6 +55,11 @@ struct Claim {
 // signature; throws IncompleteSignatureException when something is missing or malformed.
 Claim parse_authorization(std::string_view header, bool has_date = true);
 
+// The first `name` parameter ("Credential", "SignedHeaders", "Signature") of an Authorization
+// header of any algorithm, trimmed, as parse_authorization reads it; nullopt when it has none.
+// Never throws: identity.cpp names the caller from the Credential of requests nobody verifies.
+std::optional<std::string_view> authorization_parameter(std::string_view header, std::string_view name);
+
 // The query string (after '?') of a presigned request. nullopt when it has no SigV4 parameter
 // at all; throws IncompleteSignatureException when it has some but not all, or malformed ones.
 // Decoded values are appended to `storage`. Fills amz_date, time and expires too.

@@ -10,18 +10,21 @@ int hex_value(char c) {
 }
 }  // namespace
 
-std::string percent_decode(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
+void percent_decode_into(std::string_view s, std::string& out) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
             out.push_back(char(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
             i += 2;
         } else {
-            // '+' stays '+': the values read here (emails, credentials) never mean a space by it.
             out.push_back(s[i]);
         }
     }
+}
+
+std::string percent_decode(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    percent_decode_into(s, out);
     return out;
 }
 

@@ -28,6 +28,33 @@ TEST_CASE("the access key id comes from the SigV4 header or the presigned query"
     CHECK(access_key_id(presigned) == "210987654321");
 }
 
+// Found by fuzzing (tests/fuzz/sigv4_header.cpp): the caller's key was read from the first
+// "Credential=" anywhere in the header, up to a comma or a space, while the signature check reads
+// the Credential parameter; the two could name different keys for one request.
+TEST_CASE("the access key id is the Credential parameter the signature check reads") {
+    const auto same_key = [](const std::string& auth) {
+        Request r = with_auth(auth);
+        r.set("X-Amz-Date", "20261128T120000Z");
+        std::string storage;
+        const auto claim = sigv4::claim_of(r, storage);
+        CHECK(access_key_id(r) == claim.access_key_id);
+        return access_key_id(r);
+    };
+    // Another parameter whose name ends in "Credential" is not the Credential.
+    CHECK(same_key("AWS4-HMAC-SHA256 XCredential=111111111111/20261128/eu-west-1/organizations/aws4_request, "
+                   "Credential=222222222222/20261128/eu-west-1/organizations/aws4_request, "
+                   "SignedHeaders=host, Signature=ff") == "222222222222");
+    // The value runs to the comma, spaces included, as the finding had it.
+    CHECK(same_key("AWS4-HMAC-SHA256 Credential=AKIAn: AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261128/eu-west-1/"
+                   "organizations/aws4_request, SignedHeaders=host, Signature=ff") ==
+          "AKIAn: AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE");
+    // Unverified requests of any algorithm still name their caller, and nothing here throws.
+    CHECK(access_key_id(with_auth("AWS4-ECDSA-P256-SHA256 Credential=333333333333/20261128/organizations/aws4_request, "
+                                  "SignedHeaders=host, Signature=ff")) == "333333333333");
+    CHECK(access_key_id(with_auth("AWS4-HMAC-SHA256")).empty());
+    CHECK(access_key_id(with_auth("Credential=444444444444/x")).empty());  // no algorithm: only a parameter list
+}
+
 TEST_CASE("identity rules: 12 digits, then configured keys, then the default account") {
     Identity id("000000000000", {{"AKIAEXAMPLE", "111111111111"}});
     CHECK(id.account_for_key("222222222222") == "222222222222");
