@@ -15,12 +15,16 @@ clients sent becomes:
   corpus/sigv4_header/captured-*   each signed API request whole, and presigned URLs as requests
                                    (X-Amz-Credential in the query)
 
+With --e2e it instead runs end-to-end test modules (E2E_MODULES) with the recording proxy in front
+of every server they start, and writes what their clients sent as e2e-* seeds of all three targets
+(a bounded, varied selection: see e2e_seeds); nothing else is touched.
+
 plus requests signed here by botocore with the fuzz target's key at its fixed time, so that they
 verify (sigv4_header/signed-*, see signed_seeds), and a few hand-written edge cases (crafted-*). Files named regression-* are past findings and are
 never touched. The dictionaries (*.dict) list the service model's operation and member names and
 enum values, from botocore, and the HTTP and control-plane tokens.
 
-    python3 tests/fuzz/make_corpus.py
+    python3 tests/fuzz/make_corpus.py [--e2e]
 """
 
 import hashlib
@@ -33,6 +37,7 @@ import subprocess
 import sys
 import threading
 import time
+import unittest
 import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -479,9 +484,11 @@ CRAFTED_SIGV4 = {
 
 
 def scrub(raw):
-    # The user agent names the kernel of the machine that ran this; it is not signed, so a fixed
-    # one keeps the requests real and the corpus the same wherever it is rebuilt.
-    return re.sub(rb"os/linux#\S+", b"os/linux#6.1.0", bytes(raw))
+    # The user agent names the kernel of the machine that ran this (botocore: os/linux#..., the
+    # AWS CLI v2: Linux/...); it is not signed, so a fixed one keeps the requests real and the
+    # corpus the same wherever it is rebuilt.
+    raw = re.sub(rb"os/linux#\S+", b"os/linux#6.1.0", bytes(raw))
+    return re.sub(rb"Linux/[0-9]\S*", b"Linux/6.1.0", raw)
 
 
 def write(directory, name, data):
@@ -537,7 +544,113 @@ def write_dictionaries(model):
         f.writelines(quoted(t) + "\n" for t in http_tokens + json_tokens)
 
 
+# The end-to-end modules whose traffic seeds the targets with --e2e: every client (aws CLI v1 and
+# v2, boto3, the JavaScript SDK) and every operation. Modules about connections themselves (floods,
+# slow clients, restarts, the ready line) would only record their own trickery, or break behind a
+# proxy.
+E2E_MODULES = ["test_handshakes_boto3", "test_handshakes_cli", "test_handshakes_time_and_controls",
+               "test_organization_cli", "test_all_features", "test_members_seeded", "test_pagination",
+               "test_protocol_boto3", "test_least_exposure", "test_signatures", "test_clients", "test_races"]
+
+
+# Longer connections are left out of the http_request seeds: libFuzzer's inputs grow to the
+# largest seed, and each input costs a fresh server.
+E2E_MAX_CONNECTION = 32 * 1024
+
+
+def record_e2e(modules):
+    """Runs `modules` with every harness.Server behind a RecordingProxy; returns their connections."""
+    proxies = []
+    original_start = harness.Server.start
+
+    def start(self, *args, **kwargs):
+        result = original_start(self, *args, **kwargs)
+        proxy = RecordingProxy(self.port)
+        proxies.append(proxy)
+        self.port = proxy.port
+        self.url = f"http://{self.host}:{proxy.port}"
+        return result
+
+    harness.Server.start = start
+    try:
+        suite = unittest.defaultTestLoader.loadTestsFromNames(modules)
+        outcome = unittest.TextTestRunner(verbosity=0, stream=sys.stderr).run(suite)
+    finally:
+        harness.Server.start = original_start
+        for proxy in proxies:
+            proxy.close()
+    if not outcome.wasSuccessful():
+        sys.exit("the end-to-end tests failed behind the recording proxy; no seeds written")
+    return [c for proxy in proxies for c in proxy.connections if c.sent]
+
+
+def e2e_seeds(connections):
+    """Seeds from recorded end-to-end traffic, bounded: JSON inputs distinct by operation, caller kind
+    and the members and JSON types of the body (at most 6 per operation); signed requests distinct
+    by client, signed headers and way of signing; and the longest connections (up to
+    E2E_MAX_CONNECTION) whole."""
+    json_seeds, json_kinds, per_operation = {}, set(), {}
+    sigv4_seeds, sigv4_kinds = {}, set()
+    http_seeds = []
+
+    def body_kind(body):
+        try:
+            value = json.loads(body or b"{}")
+        except ValueError:
+            return "invalid"
+        if not isinstance(value, dict):
+            return type(value).__name__
+        return ",".join(f"{k}:{type(v).__name__}" for k, v in sorted(value.items()))
+
+    for c in connections:
+        requests = split_messages(c.sent)
+        if requests and len(c.sent) <= E2E_MAX_CONNECTION:
+            http_seeds.append(scrub(c.sent))
+        for request in requests:
+            operation = request.headers.get("x-amz-target", "")
+            if not operation.startswith(TARGET_PREFIX):
+                continue
+            operation = operation[len(TARGET_PREFIX):]
+            key = access_key(request.headers, request.target)
+            caller = key if re.fullmatch(r"\d{12}", key) else ""
+            kind = (operation, bool(caller), body_kind(request.body))
+            if kind not in json_kinds and per_operation.get(operation, 0) < 6:
+                json_kinds.add(kind)
+                per_operation[operation] = per_operation.get(operation, 0) + 1
+                seed = f"{operation} {caller}".rstrip().encode() + b"\n" + request.body
+                json_seeds[f"e2e-{short_hash(seed)}"] = seed
+            # The client and its major version: "aws-cli/1", "aws-cli/2", "Boto3/1", "aws-sdk-js/3".
+            agent = re.match(r"[^/ ]*(?:/\d+)?", request.headers.get("user-agent", "")).group(0)
+            authorization = request.headers.get("authorization", "")
+            signed = re.search(r"SignedHeaders=([^,\s]*)", authorization)
+            kind = (agent, signed.group(1) if signed else "", "x-amz-content-sha256" in request.headers,
+                    "X-Amz-Credential" in request.target, authorization.split(" ")[0])
+            if (authorization or "X-Amz-Credential" in request.target) and kind not in sigv4_kinds:
+                sigv4_kinds.add(kind)
+                seed = scrub(request.encode())
+                sigv4_seeds[f"e2e-{short_hash(seed)}"] = seed
+    # The longest connections: boto3 and the JavaScript SDK keep one per client, so these are the
+    # stateful sequences of whole tests.
+    http_seeds.sort(key=len, reverse=True)
+    return {"http_request": {f"e2e-{short_hash(s)}": s for s in http_seeds[:12]},
+            "json_input": json_seeds, "sigv4_header": sigv4_seeds}
+
+
+def main_e2e():
+    for target in ("http_request", "json_input", "sigv4_header"):
+        directory = os.path.join(CORPUS, target)
+        for name in os.listdir(directory):
+            if name.startswith("e2e-"):
+                os.remove(os.path.join(directory, name))
+    for target, seeds in e2e_seeds(record_e2e(E2E_MODULES)).items():
+        for name, data in seeds.items():
+            write(os.path.join(CORPUS, target), name, data)
+        print(f"{target}: {len(seeds)} seeds from the end-to-end tests")
+
+
 def main():
+    if sys.argv[1:] == ["--e2e"]:
+        return main_e2e()
     session = botocore.session.get_session()
     for target in ("http_request", "json_input", "sigv4_header"):
         clear_generated(os.path.join(CORPUS, target))
