@@ -43,11 +43,6 @@ bool iequals(std::string_view a, std::string_view b) {
            });
 }
 
-// Percent-decodes `s` onto the end of `out`. '+' stays '+': SigV4 clients encode a space as %20.
-void decode_into(std::string_view s, std::string& out) {
-    url::percent_decode_into(s, out);
-}
-
 bool unreserved(unsigned char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
            c == '_' || c == '.' || c == '~';
@@ -312,7 +307,7 @@ std::optional<Claim> parse_presigned(std::string_view query, std::string& storag
             if (w.seen) incomplete("The query string has more than one " + quoted(name) + " parameter.");
             w.seen = true;
             std::size_t start = storage.size();
-            if (eq != std::string_view::npos) decode_into(pair.substr(eq + 1), storage);
+            if (eq != std::string_view::npos) url::percent_decode_into(pair.substr(eq + 1), storage);
             w.value = std::string_view(storage).substr(start);
         }
     });
@@ -472,11 +467,11 @@ std::string canonical_query(std::string_view query, bool drop_signature) {
         if (drop_signature && name == "X-Amz-Signature") return;
         auto& [n, v] = params.emplace_back();
         decoded.clear();
-        decode_into(name, decoded);
+        url::percent_decode_into(name, decoded);
         encode_into(decoded, n, false);
         if (eq != std::string_view::npos) {
             decoded.clear();
-            decode_into(pair.substr(eq + 1), decoded);
+            url::percent_decode_into(pair.substr(eq + 1), decoded);
             encode_into(decoded, v, false);
         }
     });
