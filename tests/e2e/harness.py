@@ -4,6 +4,13 @@ Every server listens on port 0 (the port is read from its ready line), keeps its
 temporary directory, and is stopped with SIGTERM, which must end it with exit code 0. Every
 subprocess has a timeout, so a broken server fails a test instead of hanging it.
 
+Skips are never silent. A test whose prerequisite is missing (a client, a tool, a resource limit)
+calls `require(test, condition, reason)`: on a developer's machine that skips with the reason, and
+when the environment variable CI is set it fails, because CI is supposed to provide everything.
+Test files run through `main()`, which records every skip (with its reason) in the file named by
+LOCALORGS_SKIP_LOG, so that tools/test can list them at the end of a run; in CI a skip that did not
+come through `require` (a bare skipTest) fails as well.
+
 The clients never see the developer's AWS configuration: this module points AWS_CONFIG_FILE and
 AWS_SHARED_CREDENTIALS_FILE at empty temporary files for the whole test process, and passes the
 credentials of the calling account explicitly (a 12-digit access key id is that account).
@@ -18,8 +25,8 @@ import os
 import re
 import resource
 import signal
-import sqlite3
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -62,6 +69,49 @@ os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 for _name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
               "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_ORGANIZATIONS", "AWS_CA_BUNDLE"):
     os.environ.pop(_name, None)
+
+
+# --- skips -----------------------------------------------------------------------------------------
+
+def in_ci():
+    """True when the environment variable CI says so (any value but empty, 0, false, no)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def require(test, condition, reason):
+    """Skips `test` with `reason` unless `condition` holds; in CI, fails instead.
+
+    For prerequisites CI provides: clients, tools, resource limits. Never for what a test is about.
+    """
+    if condition:
+        return
+    if in_ci():
+        test.fail(f"missing prerequisite (CI must provide it): {reason}")
+    test.skipTest(reason)
+
+
+class _SkipRecordingResult(unittest.TextTestResult):
+    """Writes every skip to LOCALORGS_SKIP_LOG (one JSON object per line); in CI a skip fails."""
+
+    def addSkip(self, test, reason):
+        log = os.environ.get("LOCALORGS_SKIP_LOG")
+        if log:
+            record = {"test": test.id(), "reason": reason}
+            with open(log, "a", encoding="utf-8") as f:
+                f.write(json.dumps(record) + "\n")
+        if in_ci():
+            try:
+                raise AssertionError(f"skipped in CI: {reason}")
+            except AssertionError:
+                self.addFailure(test, sys.exc_info())
+            return
+        super().addSkip(test, reason)
+
+
+def main():
+    """unittest.main() for the e2e test files, with skips recorded (see the module's docstring)."""
+    runner = unittest.TextTestRunner(resultclass=_SkipRecordingResult, verbosity=2)
+    unittest.main(module="__main__", testRunner=runner)
 
 
 def binary_path():
@@ -531,32 +581,28 @@ class ServerTestCase(unittest.TestCase):
         return account, org, root
 
 
-# --- seeding members -------------------------------------------------------------------------
+# --- adding members --------------------------------------------------------------------------------
 
-def seed_members(server, organization_id, parent_id, account_ids, joined_method="INVITED"):
-    """Makes known accounts members of an organization by editing the stopped server's database.
+def join_members(server, management, account_ids):
+    """Makes each account a member of `management`'s organization through the real API.
 
-    A stopgap while the API has no way to add members (invitations come later): the server is
-    stopped cleanly, the rows are updated with sqlite3, and the server is restarted on the same
-    file. Raises unittest.SkipTest if the schema is not the one this was written for.
+    The organization's account quota (a control-plane setting, AWS's own is raised by a quota
+    request) is raised first so that any number fits; then the management account invites each
+    account and the account accepts, as at AWS. Returns the accepted handshakes' ids.
     """
-    server.stop_cleanly()
-    try:
-        con = sqlite3.connect(server.db, timeout=5)
-        try:
-            cols = {row[1] for row in con.execute("PRAGMA table_info(accounts)")}
-            needed = {"id", "organization_id", "parent_id", "joined_method", "joined_ms"}
-            if not needed <= cols:
-                raise unittest.SkipTest(f"accounts table has columns {sorted(cols)}; cannot seed members")
-            joined_ms = int(time.time() * 1000)
-            with con:
-                for account in account_ids:
-                    cur = con.execute(
-                        "UPDATE accounts SET organization_id = ?, parent_id = ?, joined_method = ?, joined_ms = ?"
-                        " WHERE id = ?", (organization_id, parent_id, joined_method, joined_ms, account))
-                    if cur.rowcount != 1:
-                        raise AssertionError(f"account {account} is not registered; PUT it first")
-        finally:
-            con.close()
-    finally:
-        server.start()
+    m = server.client(management)
+    org_id = m.describe_organization()["Organization"]["Id"]
+    members = len(m.list_accounts()["Accounts"])  # a first page is enough to size the quota
+    needed = members + len(account_ids) + 20
+    res = server.control("PUT", f"/_localorgs/organizations/{org_id}/quotas",
+                         {"MaxAccounts": needed, "InvitationsPerDay": needed})
+    if res.status != 200:
+        raise AssertionError(f"raising the account quota of {org_id}: {res!r}")
+    accepted = []
+    for account in account_ids:
+        h = m.invite_account_to_organization(Target={"Id": account, "Type": "ACCOUNT"})["Handshake"]
+        out = server.client(account).accept_handshake(HandshakeId=h["Id"])["Handshake"]
+        if out["State"] != "ACCEPTED":
+            raise AssertionError(f"{account} could not join {org_id}: {out}")
+        accepted.append(h["Id"])
+    return accepted

@@ -18,6 +18,7 @@ import boto3  # noqa: E402
 import botocore.config  # noqa: E402
 import botocore.exceptions  # noqa: E402
 
+import harness  # noqa: E402
 from harness import HTTP_TIMEOUT, REGIONS, ServerTestCase, fast_client, new_account_id  # noqa: E402
 
 ClientError = botocore.exceptions.ClientError
@@ -345,4 +346,4 @@ class ExpiryTest(AllFeaturesCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    harness.main()

@@ -7,17 +7,17 @@ the new member; the member's own ListAccounts is refused. The two identities are
 access key ids (the key id names the account), each with a secret of its own: any secret works.
 
 Clients:
-- AWS CLI v1: an `aws` on PATH whose version is 1.x (pip's). Debian 12 packages no v1, so on a
-  machine without one the v1 tests say so and skip.
-- AWS CLI v2: Debian 12's `awscli` package (2.9.19), installed by `tools/deps --test`. Required.
+- AWS CLI v1: an `aws` on PATH whose version is 1.x (pip's). Debian 12 packages no v1; without
+  one the v1 tests skip on a developer's machine and fail in CI (harness.require).
+- AWS CLI v2: Debian 12's `awscli` package (2.9.19), installed by `tools/deps --test`.
 - boto3: whatever `python3` imports (pip's, or Debian's python3-boto3).
 - AWS SDK for JavaScript v3: @aws-sdk/client-organizations at the version pinned in
   tests/e2e/js/package-lock.json, installed with `npm ci` into the build tree on first use and
   reused while the lock file and the Node.js version stay the same. Required.
 
 AWS_ENDPOINT_URL is read by AWS CLI 1.29.0 / 2.13.0 and later, and by botocore 1.31.0 (boto3
-1.28.0) and later. An older client is tested with the explicit endpoint only, and its
-environment-variable test is skipped with the reason; the README's matrix says the same.
+1.28.0) and later. For an older client the environment-variable test checks what the README's
+matrix says of it: the variable is ignored and the call never reaches the server.
 """
 
 import hashlib
@@ -37,6 +37,7 @@ import botocore  # noqa: E402
 import botocore.config  # noqa: E402
 import botocore.exceptions  # noqa: E402
 
+import harness  # noqa: E402
 from harness import (CLI_TIMEOUT, HTTP_TIMEOUT, ORG_ID, ServerTestCase, binary_path, cli_env,  # noqa: E402
                      clean_env, new_account_id)
 
@@ -177,6 +178,18 @@ def cli_flow(cli, url, use_env, management, invitee, region):
     return out
 
 
+def cli_ignores_env(cli, url, account):
+    """Runs describe-organization with only AWS_ENDPOINT_URL naming the server; "answered" if it
+    got an answer from anywhere, else "not answered" (AWS's endpoint is not reachable from tests)."""
+    argv = [cli.path, "organizations", "describe-organization", "--output", "json",
+            "--cli-connect-timeout", "2", "--cli-read-timeout", "2"]
+    extra = {"AWS_SECRET_ACCESS_KEY": secret_for(account), "AWS_ENDPOINT_URL": url, "AWS_MAX_ATTEMPTS": "1"}
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=CLI_TIMEOUT, stdin=subprocess.DEVNULL,
+                       env=cli_env(account, "eu-west-1", extra, major=cli.major))
+    answered = p.returncode == 0 or "when calling the DescribeOrganization operation" in p.stderr
+    return "answered" if answered else "not answered"
+
+
 def boto3_client(url, account, region):
     session = boto3.session.Session(aws_access_key_id=account, aws_secret_access_key=secret_for(account),
                                     region_name=region)
@@ -262,35 +275,42 @@ class ClientMatrixTest(ServerTestCase):
 
     # AWS CLI ---------------------------------------------------------------------------------
 
-    def cli_or_skip(self, major, required):
+    def cli_of(self, major):
         cli = clis().get(major)
-        if cli is None:
-            if required:
-                self.fail(f"no AWS CLI v{major} on PATH; tools/deps --test installs Debian's awscli")
-            self.skipTest(f"no AWS CLI v{major} on PATH (Debian 12 packages only v2; v1 comes from pip)")
+        # Both are CI's to provide: v1 from pip (preinstalled), v2 from Debian (tools/deps --test).
+        harness.require(self, cli is not None,
+                        f"no AWS CLI v{major} on PATH (v1 comes from pip, v2 from Debian's awscli)")
         return cli
 
-    def run_cli(self, major, required, use_env):
-        cli = self.cli_or_skip(major, required)
-        if use_env and not cli.reads_endpoint_env():
-            since = ".".join(map(str, CLI_ENV_ENDPOINT_SINCE[major]))
-            self.skipTest(f"AWS CLI {cli.version} does not read AWS_ENDPOINT_URL (added in {since}): "
-                          "use --endpoint-url, tested by the explicit-endpoint test")
+    def run_cli(self, major, use_env):
+        cli = self.cli_of(major)
         management, invitee = self.new_parties()
+        if use_env and not cli.reads_endpoint_env():
+            # What the README's matrix says of this version: it ignores AWS_ENDPOINT_URL, so the
+            # call goes to AWS's own endpoint (unreachable here) and never reaches the server.
+            self.check_env_ignored(lambda: cli_ignores_env(cli, self.server.url, management))
+            return
         self.check_flow(cli_flow(cli, self.server.url, use_env, management, invitee, "eu-west-1"),
                         management, invitee)
 
+    def check_env_ignored(self, call):
+        before = self.server.stderr().count("operation=DescribeOrganization")
+        outcome = call()
+        self.assertNotEqual(outcome, "answered", "a client said not to read AWS_ENDPOINT_URL reached the server")
+        self.assertEqual(self.server.stderr().count("operation=DescribeOrganization"), before,
+                         "the server saw a call from a client that does not read AWS_ENDPOINT_URL")
+
     def test_aws_cli_v1_endpoint_url(self):
-        self.run_cli(1, required=False, use_env=False)
+        self.run_cli(1, use_env=False)
 
     def test_aws_cli_v1_env(self):
-        self.run_cli(1, required=False, use_env=True)
+        self.run_cli(1, use_env=True)
 
     def test_aws_cli_v2_endpoint_url(self):
-        self.run_cli(2, required=True, use_env=False)
+        self.run_cli(2, use_env=False)
 
     def test_aws_cli_v2_env(self):
-        self.run_cli(2, required=True, use_env=True)
+        self.run_cli(2, use_env=True)
 
     # boto3 -----------------------------------------------------------------------------------
 
@@ -302,8 +322,12 @@ class ClientMatrixTest(ServerTestCase):
 
     def test_boto3_env(self):
         if version_tuple(botocore.__version__) < BOTOCORE_ENV_ENDPOINT_SINCE:
-            self.skipTest(f"botocore {botocore.__version__} does not read AWS_ENDPOINT_URL (added in 1.31.0): "
-                          "use endpoint_url=, tested by the explicit-endpoint test")
+            # This botocore ignores AWS_ENDPOINT_URL (README's matrix): its client keeps AWS's endpoint.
+            with mock.patch.dict(os.environ, {"AWS_ENDPOINT_URL": self.server.url}):
+                client = boto3_client(None, new_account_id(6), "sa-east-1")
+            self.assertNotEqual(client.meta.endpoint_url, self.server.url)
+            self.assertIn("amazonaws.com", client.meta.endpoint_url)
+            return
         # The general variable, and the one for this service alone, which wins over it.
         for variables in ({"AWS_ENDPOINT_URL": self.server.url},
                           {"AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_ENDPOINT_URL_ORGANIZATIONS": self.server.url}):
@@ -338,4 +362,4 @@ def setUpModule():
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

@@ -32,6 +32,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import harness  # noqa: E402
 from harness import ApiConnection, Server, new_account_id  # noqa: E402
 
 SEED = int(os.environ.get("LOCALORGS_CRASH_SEED") or random.SystemRandom().randrange(2**32))
@@ -366,4 +367,4 @@ class CrashSafetyTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

@@ -25,6 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import yaml  # noqa: E402
 
+import harness  # noqa: E402
 from harness import REPO_ROOT, Server, binary_path, make_client  # noqa: E402
 
 DOCKERFILE = os.path.join(REPO_ROOT, "Dockerfile")
@@ -356,4 +357,4 @@ class ComposeTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

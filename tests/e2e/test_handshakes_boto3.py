@@ -15,6 +15,7 @@ import boto3  # noqa: E402
 import botocore.config  # noqa: E402
 import botocore.exceptions  # noqa: E402
 
+import harness  # noqa: E402
 from harness import HTTP_TIMEOUT, REGIONS, Server, ServerTestCase, fast_client, new_account_id  # noqa: E402
 
 ClientError = botocore.exceptions.ClientError
@@ -525,4 +526,4 @@ class FinalizingTest(OwnServerCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

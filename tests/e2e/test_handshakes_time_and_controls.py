@@ -18,6 +18,7 @@ import boto3  # noqa: E402
 import botocore.config  # noqa: E402
 import botocore.exceptions  # noqa: E402
 
+import harness  # noqa: E402
 from harness import HTTP_TIMEOUT, REGIONS, Server, fast_client, new_account_id  # noqa: E402
 
 ClientError = botocore.exceptions.ClientError
@@ -466,4 +467,4 @@ class RestartTest(ControlsCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

@@ -21,6 +21,7 @@ import botocore.exceptions  # noqa: E402
 from botocore.awsrequest import AWSRequest  # noqa: E402
 from botocore.credentials import Credentials  # noqa: E402
 
+import harness  # noqa: E402
 from harness import HTTP_TIMEOUT, Server, ServerTestCase, new_account_id  # noqa: E402
 
 ClientError = botocore.exceptions.ClientError
@@ -265,4 +266,4 @@ class LogsTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

@@ -15,6 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import botocore.exceptions  # noqa: E402
 
+import harness  # noqa: E402
 from harness import (READY_TIMEOUT, REPO_ROOT, ServerTestCase, binary_path, clean_env,  # noqa: E402
                      raw_http)
 
@@ -134,4 +135,4 @@ class MigrationSnippetTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

@@ -19,6 +19,7 @@ import boto3  # noqa: E402
 import botocore.config  # noqa: E402
 import botocore.exceptions  # noqa: E402
 
+import harness  # noqa: E402
 from harness import Server, binary_path, clean_env, new_account_id  # noqa: E402
 
 SECRET_KEY = "secret-key-MUST-NOT-BE-LOGGED"
@@ -175,14 +176,15 @@ class RequestLogTest(unittest.TestCase):
         self.assertEqual(self.stderr_lines(server), [])
 
     def test_wrong_format_is_refused(self):
-        for args, env in ((["--log-format", "yaml"], {}), ([], {"LOCALORGS_LOG_FORMAT": "xml"})):
+        for args, env, named in ((["--log-format", "yaml"], {}, "--log-format"),
+                                 ([], {"LOCALORGS_LOG_FORMAT": "xml"}, "LOCALORGS_LOG_FORMAT")):
             with self.subTest(args=args, env=env):
                 p = subprocess.run([binary_path(), "--port", "0", "--db", ":memory:", *args], capture_output=True,
                                    text=True, timeout=30, stdin=subprocess.DEVNULL, env=clean_env(env))
                 self.assertEqual(p.returncode, 2, p)
-                self.assertIn("log-format", p.stderr)
+                self.assertIn(named, p.stderr)
                 self.assertIn("text or json", p.stderr)
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

@@ -1,8 +1,6 @@
 """Who may call what (reference 2.3) with member accounts in the organization.
 
-The API cannot add members yet (invitations come later), so members are seeded by editing the
-stopped server's database (harness.seed_members). Replace the seeding with
-InviteAccountToOrganization + AcceptHandshake once those exist.
+Members join through the real API (InviteAccountToOrganization + AcceptHandshake, harness.join_members).
 """
 
 import os
@@ -13,7 +11,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import botocore.exceptions  # noqa: E402
 
-from harness import ServerTestCase, new_account_id, seed_members  # noqa: E402
+import harness  # noqa: E402
+from harness import ServerTestCase, join_members, new_account_id  # noqa: E402
 
 ClientError = botocore.exceptions.ClientError
 ACCESS_DENIED = "You don't have permissions to access this resource."
@@ -34,7 +33,7 @@ class MemberAccessTest(ServerTestCase):
             res = s.control("PUT", f"/_localorgs/accounts/{account}", {"Name": f"Member {account}"})
             if res.status != 200:
                 raise AssertionError(f"registering {account}: {res!r}")
-        seed_members(s, cls.org["Id"], cls.root_id, [cls.member, cls.member2])
+        join_members(s, cls.mgmt, [cls.member, cls.member2])
 
     def test_members_describe_the_organization(self):
         out = self.cli_ok(self.member, "describe-organization")
@@ -104,4 +103,4 @@ class MemberAccessTest(ServerTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

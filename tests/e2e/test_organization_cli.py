@@ -13,6 +13,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import botocore.exceptions  # noqa: E402
 
+import harness  # noqa: E402
 from harness import (ORG_ID, ROOT_ID, ServerTestCase, cli_error_line, cli_major_version,  # noqa: E402
                      cli_service_error_rc, new_account_id)
 
@@ -324,4 +325,4 @@ class OrganizationCliTest(ServerTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

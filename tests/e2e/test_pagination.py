@@ -1,8 +1,6 @@
 """Pagination as the AWS CLI and boto3 drive it: page sizes, limits, tokens, auto-pagination.
 
-The API cannot add members to an organization yet (invitations come later), so the multi-page
-tests seed members by editing the stopped server's database (harness.seed_members). Replace the
-seeding with InviteAccountToOrganization + AcceptHandshake once those exist.
+The multi-page tests add members through the real API (harness.join_members).
 """
 
 import collections
@@ -14,7 +12,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import botocore.exceptions  # noqa: E402
 
-from harness import ServerTestCase, new_account_id, seed_members  # noqa: E402
+import harness  # noqa: E402
+from harness import ServerTestCase, join_members, new_account_id  # noqa: E402
 
 ClientError = botocore.exceptions.ClientError
 
@@ -112,7 +111,7 @@ class SingleAccountPaginationTest(ServerTestCase):
 
 
 class SeededMembersPaginationTest(ServerTestCase):
-    """Many accounts in one organization (seeded), listed through several pages."""
+    """Many accounts in one organization, listed through several pages."""
 
     MEMBERS = 44  # + the management account = 45: three pages of the default 20
 
@@ -138,10 +137,8 @@ class SeededMembersPaginationTest(ServerTestCase):
             res = s.control("PUT", f"/_localorgs/accounts/{account}", {})
             if res.status != 200:
                 raise AssertionError(f"registering {account}: {res!r}")
-        seed_members(s, cls.org["Id"], cls.root_id, cls.members)
-        seed_members(s, cls.other_org["Id"], cls.other_root_id, cls.other_members)
-        cls.c = s.client(cls.mgmt)  # the port changed with the restart
-        cls.other = s.client(cls.other_mgmt)
+        join_members(s, cls.mgmt, cls.members)
+        join_members(s, cls.other_mgmt, cls.other_members)
 
     def assertEveryIdOnce(self, items, expected_ids):
         ids = [x["Id"] for x in items]
@@ -283,4 +280,4 @@ class SeededMembersPaginationTest(ServerTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

@@ -10,6 +10,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import botocore.exceptions  # noqa: E402
 
+import harness  # noqa: E402
 from harness import REQUEST_ID, ServerTestCase, new_account_id, sigv4_header  # noqa: E402
 
 ClientError = botocore.exceptions.ClientError
@@ -407,4 +408,4 @@ class ConfiguredCredentialsTest(ServerTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

@@ -15,6 +15,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import harness  # noqa: E402
 from harness import ApiConnection, ServerTestCase, new_account_id  # noqa: E402
 
 SEED = int(os.environ.get("LOCALORGS_RACE_SEED") or random.SystemRandom().randrange(2**32))
@@ -271,4 +272,4 @@ class RaceTest(ServerTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

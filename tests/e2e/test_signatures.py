@@ -28,6 +28,7 @@ import botocore.exceptions  # noqa: E402
 from botocore.awsrequest import AWSRequest  # noqa: E402
 from botocore.credentials import Credentials  # noqa: E402
 
+import harness  # noqa: E402
 from harness import (HTTP_TIMEOUT, ServerTestCase, binary_path, clean_env, cli_error_line,  # noqa: E402
                      cli_service_error_rc, new_account_id)
 
@@ -292,4 +293,4 @@ class StartupTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()
