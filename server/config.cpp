@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -25,6 +27,31 @@ constexpr std::array kPartitions = {"aws", "aws-cn", "aws-us-gov"};
 template <std::size_t N>
 bool one_of(std::string_view v, const std::array<const char*, N>& set) {
     return std::any_of(set.begin(), set.end(), [&](const char* s) { return v == s; });
+}
+
+// "LINE:COLUMN" (from 1) of the byte at 1-based `offset`, as compilers and editors print them.
+std::string line_and_column(std::string_view text, std::size_t offset) {
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i + 1 < offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return std::to_string(line) + ":" + std::to_string(column);
+}
+
+// The parser's explanation without its own prefix ("[json.exception.parse_error.101] parse error
+// at line 1, column 16: ").
+std::string parse_reason(const json::parse_error& e) {
+    std::string_view what = e.what();
+    if (auto at = what.find("parse error"); at != std::string_view::npos) {
+        what.remove_prefix(at);
+        if (auto colon = what.find(": "); colon != std::string_view::npos) what.remove_prefix(colon + 2);
+    }
+    return std::string(what);
 }
 
 int parse_int(const std::string& name, const std::string& value, int lo, int hi) {
@@ -176,7 +203,7 @@ CommandLineAction parse_command_line(int argc, const char* const* argv, Config& 
         std::string_view arg = argv[i];
         if (arg == "--help" || arg == "-h") return CommandLineAction::help;
         if (arg == "--version") return CommandLineAction::version;
-        if (!arg.starts_with("--")) throw config_error("unexpected argument '" + std::string(arg) + "'");
+        if (!arg.starts_with("--")) throw usage_error("unexpected argument '" + std::string(arg) + "'");
         arg.remove_prefix(2);
         std::string value;
         bool has_value = false;
@@ -186,11 +213,11 @@ CommandLineAction parse_command_line(int argc, const char* const* argv, Config& 
             has_value = true;
         }
         const Option* o = find_option(arg);
-        if (!o) throw config_error("unknown flag --" + std::string(arg));
+        if (!o) throw usage_error("unknown flag --" + std::string(arg));
         if (!has_value && o->is_switch) {
             value = "true";
         } else if (!has_value) {
-            if (i + 1 >= argc) throw config_error("--" + std::string(arg) + " needs a value");
+            if (i + 1 >= argc) throw usage_error("--" + std::string(arg) + " needs a value");
             value = argv[++i];
         }
         o->apply(config, "--" + std::string(arg), value);
@@ -217,7 +244,7 @@ void check_signing_credentials(const Config& config) {
 
 void load_config_file(const std::string& path, Config& config, bool default_account_set) {
     std::ifstream in(path);
-    if (!in) throw config_error("cannot read config file " + path);
+    if (!in) throw config_error("cannot read the config file " + path + ": " + std::strerror(errno));
     std::stringstream text;
     text << in.rdbuf();
     apply_config_json(text.str(), path, config, default_account_set);
@@ -225,8 +252,12 @@ void load_config_file(const std::string& path, Config& config, bool default_acco
 
 void apply_config_json(const std::string& text, const std::string& origin, Config& config,
                        bool default_account_set) {
-    json doc = json::parse(text, nullptr, false);
-    if (doc.is_discarded()) throw config_error(origin + ": not valid JSON");
+    json doc;
+    try {
+        doc = json::parse(text);
+    } catch (const json::parse_error& e) {
+        throw config_error(origin + ":" + line_and_column(text, e.byte) + ": not valid JSON: " + parse_reason(e));
+    }
     check_keys(doc, {"DefaultAccount", "Accounts", "Credentials", "Quotas", "DirectTransfer", "VerifySignatures"},
                origin);
     if (doc.contains("DefaultAccount") && !default_account_set) {

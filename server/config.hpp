@@ -17,6 +17,11 @@ namespace localorgs::server {
 struct config_error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
+// A command line that is not made of known flags: the one kind of error where pointing at --help
+// helps (a wrong value already says what it expects).
+struct usage_error : config_error {
+    using config_error::config_error;
+};
 
 struct Credential {
     std::string access_key_id;

@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <boost/asio/signal_set.hpp>
+#include <boost/system/system_error.hpp>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -65,6 +66,22 @@ int serve(const server::Config& config) {
 
 std::string full_usage() { return server::usage() + admin::usage(); }
 
+std::string listen_hint(server::listen_error::Why why) {
+    using Why = server::listen_error::Why;
+    switch (why) {
+        case Why::address_in_use:
+        case Why::permission_denied:
+            return "Choose another port with --port N or LOCALORGS_PORT=N; --port 0 picks a free one.";
+        case Why::address_not_local:
+        case Why::host_unknown:
+            return "Choose the address with --host or LOCALORGS_HOST: 127.0.0.1 (the default) for this machine "
+                   "only, 0.0.0.0 for every interface.";
+        case Why::other:
+            break;
+    }
+    return "Choose the address and port with --host and --port (LOCALORGS_HOST, LOCALORGS_PORT).";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -92,14 +109,26 @@ int main(int argc, char** argv) {
             case server::CommandLineAction::run:
                 break;
         }
+    } catch (const server::usage_error& e) {
+        std::cerr << "localorgs: " << e.what() << "\nRun 'localorgs --help' to see every flag.\n";
+        return 2;
     } catch (const server::config_error& e) {
-        std::cerr << "localorgs: " << e.what() << "\n" << server::usage();
+        std::cerr << "localorgs: " << e.what() << "\n";
         return 2;
     }
+    // Start-up failures a user meets first: where, why, and what to change. Never a library's own
+    // text with its source locations (boost::system::system_error::what() has them).
     try {
         return serve(config);
+    } catch (const server::listen_error& e) {
+        std::cerr << "localorgs: " << e.what() << ".\n" << listen_hint(e.why) << "\n";
+    } catch (const storage::sqlite_error& e) {
+        std::cerr << "localorgs: " << e.what() << ".\n"
+                  << "Choose the database file with --db or LOCALORGS_DB (--db :memory: keeps nothing).\n";
+    } catch (const boost::system::system_error& e) {
+        std::cerr << "localorgs: " << e.code().message() << "\n";
     } catch (const std::exception& e) {
         std::cerr << "localorgs: " << e.what() << "\n";
-        return 1;
     }
+    return 1;
 }

@@ -42,20 +42,38 @@ Transport::Transport(net::io_context& ioc, const std::string& host, std::uint16_
                      TransportLimits limits)
     : tracker_(std::make_shared<ConnectionTracker>(ioc.get_executor(), std::move(handler),
                                                    within_descriptor_limit(limits))) {
+    const std::string where = host + ":" + std::to_string(port);
     tcp::resolver resolver(ioc);
+    boost::system::error_code ec;
     const auto results =
-        resolver.resolve(host, std::to_string(port), tcp::resolver::passive | tcp::resolver::numeric_service);
-    std::optional<boost::system::system_error> last;
+        resolver.resolve(host, std::to_string(port), tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+    if (ec || results.empty())
+        throw listen_error("cannot listen on " + where + ": the host name " + host + " cannot be resolved (" +
+                               (ec ? ec.message() : std::string("no address")) + ")",
+                           listen_error::Why::host_unknown);
+    std::optional<boost::system::error_code> last;
     for (const auto& entry : results) {
         try {
             listener_ = std::make_shared<Listener>(ioc, entry.endpoint(), tracker_);
             return;
         } catch (const boost::system::system_error& e) {
-            last = e;
+            last = e.code();
         }
     }
-    if (last) throw *last;
-    throw boost::system::system_error(net::error::host_not_found, "resolve " + host);
+    // Only the error's own words: what() would add a library source location.
+    const auto code = *last;
+    if (code == boost::system::errc::address_in_use)
+        throw listen_error("cannot listen on " + where + ": the address is already in use (another localorgs, or "
+                                                         "another program, listens there)",
+                           listen_error::Why::address_in_use);
+    if (code == boost::system::errc::address_not_available)
+        throw listen_error("cannot listen on " + where + ": " + host + " is not an address of this machine",
+                           listen_error::Why::address_not_local);
+    if (code == boost::system::errc::permission_denied)
+        throw listen_error("cannot listen on " + where + ": permission denied (ports below 1024 need root or the "
+                                                         "CAP_NET_BIND_SERVICE capability)",
+                           listen_error::Why::permission_denied);
+    throw listen_error("cannot listen on " + where + ": " + code.message(), listen_error::Why::other);
 }
 
 Transport::~Transport() {

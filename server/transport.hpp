@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "server/http_types.hpp"
@@ -14,10 +15,17 @@ namespace localorgs::server {
 class ConnectionTracker;
 class Listener;
 
+// The server could not listen on host:port. what() says where and why in plain words (never a
+// library's source location); `why` lets the command line add what to change.
+struct listen_error : std::runtime_error {
+    enum class Why { address_in_use, address_not_local, permission_denied, host_unknown, other };
+    listen_error(const std::string& message, Why why) : std::runtime_error(message), why(why) {}
+    Why why;
+};
+
 class Transport {
 public:
-    // Binds host:port (port 0 picks a free one); throws boost::system::system_error when it
-    // cannot. `host` may be a name ("localhost"); the first address that binds is used.
+    // Binds host:port (port 0 picks a free one); throws listen_error when it cannot. `host` may be a name ("localhost"); the first address that binds is used.
     // Raises the process's soft limit on open files to its hard limit, and lowers
     // `limits.max_connections` to fit below it.
     Transport(boost::asio::io_context& ioc, const std::string& host, std::uint16_t port, Handler handler,

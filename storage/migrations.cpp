@@ -183,9 +183,8 @@ int migrate(Connection& conn) {
         if (q.step()) current = int(q.int64(0));
     }
     if (current > latest_schema_version())
-        throw sqlite_error("database schema version " + std::to_string(current) +
-                           " is newer than this build of localorgs understands (" +
-                           std::to_string(latest_schema_version()) + ")");
+        throw sqlite_error("it was written by a newer localorgs (schema version " + std::to_string(current) +
+                           "; this build knows versions up to " + std::to_string(latest_schema_version()) + ")");
     for (const auto& m : kMigrations) {
         if (m.version <= current) continue;
         Transaction tx(conn);

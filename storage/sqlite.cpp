@@ -1,5 +1,10 @@
 #include "storage/sqlite.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <iterator>
 #include <mutex>
 
@@ -17,6 +22,23 @@ void configure_library() {
     std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
 }
 
+// Why a database file cannot be opened, in the words of the file system: SQLite's own message
+// ("unable to open database file") does not say.
+std::string open_failure_reason(const std::string& path, const char* sqlite_message) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0) {
+        if (S_ISDIR(st.st_mode)) return "it is a folder, not a file";
+        if (::access(path.c_str(), R_OK | W_OK) != 0) return std::string("the file is not readable and writable (") + std::strerror(errno) + ")";
+        return sqlite_message;
+    }
+    const auto slash = path.find_last_of('/');
+    const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    if (::stat(folder.c_str(), &st) != 0) return "the folder " + folder + " does not exist";
+    if (!S_ISDIR(st.st_mode)) return folder + " is not a folder";
+    if (::access(folder.c_str(), W_OK | X_OK) != 0) return "the folder " + folder + " is not writable (" + std::strerror(errno) + ")";
+    return sqlite_message;
+}
+
 }  // namespace
 
 Connection::Connection(const std::string& path) {
@@ -24,9 +46,10 @@ Connection::Connection(const std::string& path) {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
         std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+        const int code = db_ ? sqlite3_extended_errcode(db_) : SQLITE_NOMEM;
         sqlite3_close(db_);
         db_ = nullptr;
-        throw sqlite_error("cannot open database " + path + ": " + msg);
+        throw sqlite_error("cannot open the database " + path + ": " + open_failure_reason(path, msg.c_str()), code);
     }
     sqlite3_extended_result_codes(db_, 1);
 }
@@ -39,7 +62,7 @@ Connection::~Connection() {
 }
 
 void Connection::fail(const char* what) const {
-    throw sqlite_error(std::string(what) + ": " + sqlite3_errmsg(db_));
+    throw sqlite_error(std::string(what) + ": " + sqlite3_errmsg(db_), sqlite3_extended_errcode(db_));
 }
 
 void Connection::exec(const char* sql) {
@@ -47,7 +70,7 @@ void Connection::exec(const char* sql) {
     if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
         std::string msg = err ? err : "unknown error";
         sqlite3_free(err);
-        throw sqlite_error(msg);
+        throw sqlite_error(msg, sqlite3_extended_errcode(db_));
     }
 }
 
@@ -58,8 +81,9 @@ void Connection::run(Control which) {
         fail("prepare");
     if (sqlite3_step(s) != SQLITE_DONE) {
         std::string msg = std::string(kControlSql[std::size_t(which)]) + ": " + sqlite3_errmsg(db_);
+        const int code = sqlite3_extended_errcode(db_);
         sqlite3_reset(s);
-        throw sqlite_error(msg);
+        throw sqlite_error(msg, code);
     }
     sqlite3_reset(s);
 }

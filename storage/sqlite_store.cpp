@@ -442,7 +442,35 @@ void SqliteRepository::wipe() {
         " DELETE FROM handshakes; DELETE FROM outbox; DELETE FROM invite_minutes;");
 }
 
+namespace {
+// The first statement that reads the file is where SQLite finds out what it is.
+[[noreturn]] void unusable_database(const std::string& path, const sqlite_error& e) {
+    switch (e.code & 0xff) {
+        case SQLITE_NOTADB:
+            throw sqlite_error("the file " + path + " is not a SQLite database, so it cannot be localorgs's", e.code);
+        case SQLITE_READONLY:
+            throw sqlite_error("cannot write to the database " + path + ": the file or its folder is read-only", e.code);
+        case SQLITE_CANTOPEN:
+            throw sqlite_error("cannot open the database " + path + " (" + e.what() +
+                                   "): localorgs needs to create files beside it (its -wal and -shm files)",
+                               e.code);
+        case SQLITE_CORRUPT:
+            throw sqlite_error("the database " + path + " is damaged (" + e.what() + ")", e.code);
+        default:
+            throw sqlite_error("cannot use the database " + path + ": " + e.what(), e.code);
+    }
+}
+}  // namespace
+
 SqliteStore::SqliteStore(const std::string& path, Durability durability) : conn_(path), repo_(conn_) {
+    try {
+        open(durability);
+    } catch (const sqlite_error& e) {
+        unusable_database(path, e);
+    }
+}
+
+void SqliteStore::open(Durability durability) {
     const char* synchronous = durability == Durability::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
     conn_.exec("PRAGMA journal_mode=WAL");
     conn_.exec(synchronous);

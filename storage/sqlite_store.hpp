@@ -123,6 +123,7 @@ public:
     Checkpointer::Counts checkpoints() const { return checkpointer_ ? checkpointer_->counts() : Checkpointer::Counts{}; }
 
 private:
+    void open(Durability durability);  // pragmas, migrations, the checkpointer
     bool run_batch(std::span<model::UnitOfWork> units, bool savepoints);
 
     // A connection that may only read, with its own statements; one per thread reading at once.
