@@ -252,6 +252,30 @@ def publish(table):
     readme.write_text(pattern.sub(lambda _: f"{README_BEGIN}\n{table}{README_END}", text))
 
 
+def problems(results):
+    """What makes a run fail, whatever its figures: a load run of ours (moto's are only a baseline)
+    with answers other than 200, socket errors, timeouts or no answer at all, and a server of ours
+    that did not exit with status 0 on SIGTERM (bench/procs.sh records those)."""
+    found = []
+    for p in sorted(results.glob("*@*.json")):
+        r = json.loads(p.read_text())
+        if "moto" in p.stem or "rps" not in r:
+            continue
+        if r.get("non200"):
+            found.append(f"{p.stem}: {r['non200']} answers were not 200 (first: {r.get('first_error', '')[:120]})")
+        if r.get("socket_errors") or r.get("timeouts"):
+            found.append(f"{p.stem}: {r.get('socket_errors', 0)} socket errors, {r.get('timeouts', 0)} timeouts")
+        if r.get("requests", 0) == 0:
+            found.append(f"{p.stem}: no answers")
+    unclean = results / "unclean-exits.jsonl"
+    if unclean.exists():
+        for line in unclean.read_text().splitlines():
+            u = json.loads(line)
+            how = "was killed after SIGTERM" if u.get("killed") else f"exited with status {u.get('status')}"
+            found.append(f"server {u.get('server')} {how}")
+    return found
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--results", required=True, type=Path)
@@ -266,17 +290,13 @@ def main():
         args.out.write_text(table)
         raw = {p.stem: json.loads(p.read_text()) for p in sorted(args.results.glob("*.json"))}
         args.out.with_suffix(".json").write_text(json.dumps(raw, indent=1) + "\n")
+    # Errors from localorgs under load mean the harness or the server is broken: fail loudly, and
+    # publish nothing.
+    found = problems(args.results)
+    if found:
+        raise SystemExit("bench/run: " + "; ".join(found))
     if args.publish:
         publish(table)
-
-    # Errors from localorgs under load mean the harness or the server is broken: fail loudly.
-    broken = [p.stem for p in args.results.glob("*@*.json")
-              if "moto" not in p.stem and json.loads(p.read_text()).get("non200")]
-    broken += [p.stem for p in args.results.glob("*@*.json")
-               if "rps" in json.loads(p.read_text()) and json.loads(p.read_text())["requests"] == 0]
-    if broken:
-        raise SystemExit(f"bench/run: runs with errors or no answers: {', '.join(sorted(set(broken)))}")
-
 
 if __name__ == "__main__":
     main()
