@@ -306,7 +306,8 @@ def write(path, text, check):
     if current == text:
         return True
     if check:
-        print("stale: " + os.path.relpath(path, ROOT))
+        print("stale: %s does not match the service model; regenerate it with "
+              "`python3 tools/gen_constraints.py` and commit the result" % os.path.relpath(path, ROOT))
         return False
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
