@@ -110,8 +110,8 @@ int main(int argc, char** argv) try {
     management.joined_method = "CREATED";
     management.joined_ms = org.created_ms;
     store.transact([&](model::Repository& repo) {
-        repo.save_organization(org);
-        repo.save_account(management);
+        repo.organizations.save(org);
+        repo.accounts.save(management);
     });
 
     model::HandshakeRecord h;
@@ -140,7 +140,7 @@ int main(int argc, char** argv) try {
                 h.recipient_account_id = h.target_id;
                 h.requested_ms = now - opt.handshakes + i;  // one per millisecond, the newest now
                 h.expiration_ms = h.requested_ms + kInviteLifetimeMs;
-                repo.save_handshake(h);
+                repo.handshakes.save(h);
                 if (sample_every && i % sample_every == 0) sample << h.id << '\n';
             }
         });

@@ -27,25 +27,25 @@ HandshakeRecord migration_handshake(const OrganizationRecord& org, const Account
 
 std::optional<HandshakeRecord> Organizations::pending_migration(Repository& repo, const std::string& organization_id) {
     if (organization_id.empty()) return std::nullopt;
-    return repo.find_pending_handshake(organization_id, "ENABLE_ALL_FEATURES", clock_.now_ms());
+    return repo.handshakes.find_pending(organization_id, "ENABLE_ALL_FEATURES", clock_.now_ms());
 }
 
 void Organizations::settle_migration(Repository& repo, HandshakeRecord& parent) {
     if (parent.state != "REQUESTED") return;
-    for (const auto& child : repo.child_handshakes(parent.id)) {
+    for (const auto& child : repo.handshakes.children(parent.id)) {
         if (child.state == "ACCEPTED") continue;
         // An account that left (or was removed) no longer holds the migration up.
-        auto account = repo.find_account(child.recipient_account_id);
+        auto account = repo.accounts.find(child.recipient_account_id);
         if (account && account->organization_id == parent.organization_id) return;
     }
     parent.state = "OPEN";
-    repo.save_handshake(parent);
+    repo.handshakes.save(parent);
 }
 
 void Organizations::cancel_children(Repository& repo, const HandshakeRecord& parent) {
     if (parent.action != "ENABLE_ALL_FEATURES") return;
     const Millis now = clock_.now_ms();
-    for (auto& child : repo.child_handshakes(parent.id)) {
+    for (auto& child : repo.handshakes.children(parent.id)) {
         if (child.state == "OPEN" && now < child.expiration_ms) cancel_quietly(repo, child);
     }
 }
@@ -60,13 +60,13 @@ Handshake Organizations::enable_all_features(Repository& repo, const Caller& cal
         throw api_error(error_code::HandshakeConstraintViolationException,
                         "This organization is already enabling all features.",
                         "ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION");
-    if (repo.count_members(org.id) > kMaxAccountsForMigration)
+    if (repo.accounts.count_members(org.id) > kMaxAccountsForMigration)
         throw_constraint("ALL_FEATURES_MIGRATION_ORGANIZATION_SIZE_LIMIT_EXCEEDED",
                          "Organizations with more than 5000 accounts must use the assisted migration.");
     const Millis now = clock_.now_ms();
 
     // Pending invitations are canceled; new ones are refused until the migration ends.
-    for (auto& h : repo.open_handshakes(org.id, now)) {
+    for (auto& h : repo.handshakes.open_of_organization(org.id, now)) {
         if (h.action == "INVITE") cancel_quietly(repo, h);
     }
 
@@ -76,12 +76,12 @@ Handshake Organizations::enable_all_features(Repository& repo, const Caller& cal
     parent.target_type = "ORGANIZATION";
     parent.target_id = org.id;
     parent.recipient_account_id = m.account.id;  // the management account finalises it
-    repo.save_handshake(parent);
+    repo.handshakes.save(parent);
 
     // Only members that joined by invitation are asked; created members' approval is inferred.
     std::string after;
     for (;;) {
-        auto page = repo.members(org.id, "", after, 500);
+        auto page = repo.accounts.members(org.id, "", after, 500);
         for (const auto& member : page) {
             if (member.joined_method != "INVITED") continue;
             HandshakeRecord child = migration_handshake(org, m.account, new_handshake_id(repo), now);
@@ -91,7 +91,7 @@ Handshake Organizations::enable_all_features(Repository& repo, const Caller& cal
             child.target_id = member.id;
             child.recipient_account_id = member.id;
             child.parent_handshake_id = parent.id;
-            repo.save_handshake(child);
+            repo.handshakes.save(child);
         }
         if (page.size() < 500) break;
         after = page.back().id;

@@ -89,7 +89,7 @@ void Organizations::check_role(const HandshakeRecord& h, const AccountRecord& ac
 }
 
 HandshakeRecord Organizations::visible_handshake(Repository& repo, const std::string& id) {
-    auto h = repo.find_handshake(id);
+    auto h = repo.handshakes.find(id);
     // Closed handshakes are deleted 30 days after closing (lapsed ones: after their expiry).
     if (!h || clock_.now_ms() >= h->visible_until_ms()) throw api_error(error_code::HandshakeNotFoundException);
     if (lapsed(*h, clock_.now_ms())) {
@@ -102,14 +102,14 @@ HandshakeRecord Organizations::visible_handshake(Repository& repo, const std::st
 void Organizations::cancel_quietly(Repository& repo, HandshakeRecord& h) {
     h.state = "CANCELED";
     h.closed_ms = clock_.now_ms();
-    repo.save_handshake(h);
+    repo.handshakes.save(h);
 }
 
 std::string Organizations::new_handshake_id(Repository& repo) {
     std::string id;
     do {
         id = ids_.handshake_id();
-    } while (repo.find_handshake(id));
+    } while (repo.handshakes.find(id));
     return id;
 }
 
@@ -146,7 +146,7 @@ Handshake Organizations::invite_account_to_organization(Repository& repo, const 
             throw_invalid_input("INVALID_EMAIL_ADDRESS_TARGET",
                                 "You specified an invalid email address for the invited account owner.");
         email = lower(target.id);
-        invitee = repo.find_account_by_email(email);
+        invitee = repo.accounts.find_by_email(email);
     } else {
         throw_invalid_input("INVALID_PARTY_TYPE_TARGET",
                             "You specified the wrong type of entity as a party: the target must be an ACCOUNT or "
@@ -170,18 +170,18 @@ Handshake Organizations::invite_account_to_organization(Repository& repo, const 
     if (invitee && invitee->organization_id == org.id)
         handshake_constraint(kHandshakeReason, "The account " + invitee->id + " is already a member of this "
                                                                               "organization.");
-    if (repo.find_open_invitation(org.id, invitee ? invitee->id : "", invitee ? lower(invitee->email) : email, now))
+    if (repo.handshakes.find_open_invitation(org.id, invitee ? invitee->id : "", invitee ? lower(invitee->email) : email, now))
         throw api_error(error_code::DuplicateHandshakeException,
                         "A handshake with the same action and target already exists. Cancel or decline it "
                         "before you invite the account again.");
     if (target.type == "ACCOUNT") check_seller(m.account, *invitee);
 
-    const std::size_t members = repo.count_members(org.id);
-    if (members + repo.count_open_invitations(org.id, now) >= std::size_t(org.quotas.max_accounts))
+    const std::size_t members = repo.accounts.count_members(org.id);
+    if (members + repo.handshakes.count_open_invitations(org.id, now) >= std::size_t(org.quotas.max_accounts))
         handshake_constraint("ACCOUNT_NUMBER_LIMIT_EXCEEDED",
                              "You have exceeded the allowed number of AWS accounts.");
     const int per_day = org.quotas.invitations_per_day.value_or(std::max(20, org.quotas.max_accounts));
-    if (repo.invitation_rate_reached(org.id, now - kRateWindowMs, std::size_t(per_day)))
+    if (repo.handshakes.invitation_rate_reached(org.id, now - kRateWindowMs, std::size_t(per_day)))
         handshake_constraint("HANDSHAKE_RATE_LIMIT_EXCEEDED",
                              "You have sent too many invitations in one day. Try again later.");
 
@@ -205,7 +205,7 @@ Handshake Organizations::invite_account_to_organization(Repository& repo, const 
     h.tags = request.tags;
     h.requested_ms = now;
     h.expiration_ms = now + kInviteLifetimeMs;
-    repo.save_handshake(h);
+    repo.handshakes.save(h);
 
     OutboxMessage mail;
     mail.id = "m-" + h.id.substr(2);
@@ -218,7 +218,7 @@ Handshake Organizations::invite_account_to_organization(Repository& repo, const 
                 " (epoch seconds). Accept or decline it with AcceptHandshake / DeclineHandshake.\n";
     mail.handshake_id = h.id;
     mail.sent_ms = now;
-    repo.add_message(mail);
+    repo.outbox.add(mail);
     return handshake_shape(h);
 }
 
@@ -229,28 +229,28 @@ Handshake Organizations::accept_handshake(Repository& repo, const Caller& caller
     if (h.state != "OPEN") close(h, "ACCEPTED");  // throws the state error
     if (h.action == "INVITE") return accept_invitation(repo, acceptor, h);
 
-    repo.save_handshake(close(h, "ACCEPTED"));
+    repo.handshakes.save(close(h, "ACCEPTED"));
     if (h.action == "APPROVE_ALL_FEATURES") {
         if (auto parent = pending_migration(repo, h.organization_id)) settle_migration(repo, *parent);
     } else if (h.action == "ENABLE_ALL_FEATURES") {
         // The management account finalises the migration; it cannot be undone.
-        if (auto org = repo.find_organization(h.organization_id)) {
+        if (auto org = repo.organizations.find(h.organization_id)) {
             org->feature_set = "ALL";
-            repo.save_organization(*org);
+            repo.organizations.save(*org);
         }
     }
     return handshake_shape(h);
 }
 
 Handshake Organizations::accept_invitation(Repository& repo, AccountRecord& acceptor, HandshakeRecord& h) {
-    auto org = repo.find_organization(h.organization_id);
+    auto org = repo.organizations.find(h.organization_id);
     if (!org) throw api_error(error_code::InvalidHandshakeTransitionException);
     AccountRecord management = known_account(repo, org->management_account_id);
 
     if (acceptor.organization_id == org->id)
         handshake_constraint(kHandshakeReason, "Your account is already a member of this organization.");
     if (!acceptor.standalone()) {
-        auto current = repo.find_organization(acceptor.organization_id);
+        auto current = repo.organizations.find(acceptor.organization_id);
         if (current && current->management_account_id == acceptor.id)
             throw api_error(error_code::MasterCannotLeaveOrganizationException,
                             "Your account is the management account of organization " + current->id +
@@ -262,7 +262,7 @@ Handshake Organizations::accept_invitation(Repository& repo, AccountRecord& acce
         handshake_constraint("MANAGEMENT_ACCOUNT_EMAIL_NOT_VERIFIED",
                              "The management account of the organization has not verified its email address.");
     check_seller(management, acceptor);
-    if (repo.count_members(org->id) >= std::size_t(org->quotas.max_accounts))
+    if (repo.accounts.count_members(org->id) >= std::size_t(org->quotas.max_accounts))
         handshake_constraint("ACCOUNT_NUMBER_LIMIT_EXCEEDED", "You have exceeded the allowed number of AWS accounts.");
 
     // Direct transfer: leaving the old organization and joining the new one are one step.
@@ -271,11 +271,11 @@ Handshake Organizations::accept_invitation(Repository& repo, AccountRecord& acce
     acceptor.parent_id = org->root_id;
     acceptor.joined_method = "INVITED";
     acceptor.joined_ms = clock_.now_ms();
-    repo.save_account(acceptor);
+    repo.accounts.save(acceptor);
     // Tags of the invitation are attached without another check (reference §2.4).
-    if (!h.tags.empty()) repo.put_tags(acceptor.id, h.tags);
+    if (!h.tags.empty()) repo.tags.put(acceptor.id, h.tags);
 
-    repo.save_handshake(close(h, "ACCEPTED"));
+    repo.handshakes.save(close(h, "ACCEPTED"));
     return handshake_shape(h);
 }
 
@@ -283,7 +283,7 @@ Handshake Organizations::decline_handshake(Repository& repo, const Caller& calle
     AccountRecord account = known_account(repo, caller.account_id);
     HandshakeRecord h = visible_handshake(repo, id);
     check_role(h, account, is_recipient(h, account));
-    repo.save_handshake(close(h, "DECLINED"));
+    repo.handshakes.save(close(h, "DECLINED"));
     cancel_children(repo, h);  // a declined child leaves its parent REQUESTED
     return handshake_shape(h);
 }
@@ -292,7 +292,7 @@ Handshake Organizations::cancel_handshake(Repository& repo, const Caller& caller
     AccountRecord account = known_account(repo, caller.account_id);
     HandshakeRecord h = visible_handshake(repo, id);
     check_role(h, account, is_sender(h, account));
-    repo.save_handshake(close(h, "CANCELED"));
+    repo.handshakes.save(close(h, "CANCELED"));
     cancel_children(repo, h);
     return handshake_shape(h);
 }
@@ -322,7 +322,7 @@ Page<Handshake> Organizations::handshake_page(Repository& repo, HandshakeQuery q
     }
     query.visible_at = clock_.now_ms();
     query.limit = page.limit() + 1;
-    auto rows = repo.list_handshakes(query);
+    auto rows = repo.handshakes.list(query);
     Page<Handshake> out;
     if (rows.size() > page.limit()) {
         rows.resize(page.limit());

@@ -7,7 +7,7 @@ namespace localorgs::model {
 void Organizations::remove_account_from_organization(Repository& repo, const Caller& caller,
                                                      const std::string& account_id) {
     Membership m = management_of_organization(repo, caller);
-    auto account = repo.find_account(account_id);
+    auto account = repo.accounts.find(account_id);
     if (!account || account->organization_id != m.organization.id)
         throw api_error(error_code::AccountNotFoundException);
     if (account->id == m.organization.management_account_id)

@@ -31,19 +31,19 @@ Organizations::Organizations(const Clock& clock, IdGenerator& ids, ServiceOption
     : clock_(clock), ids_(ids), options_(std::move(options)) {}
 
 AccountRecord Organizations::known_account(Repository& repo, const std::string& account_id) {
-    if (auto found = repo.find_account(account_id)) return *std::move(found);
+    if (auto found = repo.accounts.find(account_id)) return *std::move(found);
     AccountRecord fresh = default_account(account_id);
-    repo.save_account(fresh);
+    repo.accounts.save(fresh);
     return fresh;
 }
 
 AccountRecord Organizations::register_account(Repository& repo, const AccountRecord& entry) {
     // An email address names one account, as at AWS; EMAIL invitations resolve through it.
-    if (auto owner = repo.find_account_by_email(entry.email); owner && owner->id != entry.id)
+    if (auto owner = repo.accounts.find_by_email(entry.email); owner && owner->id != entry.id)
         throw api_error(error_code::ConflictException,
                         "The email address " + entry.email + " already belongs to account " + owner->id + ".");
     AccountRecord merged = entry;
-    if (auto existing = repo.find_account(entry.id)) {
+    if (auto existing = repo.accounts.find(entry.id)) {
         merged.organization_id = existing->organization_id;
         merged.parent_id = existing->parent_id;
         merged.joined_method = existing->joined_method;
@@ -54,14 +54,14 @@ AccountRecord Organizations::register_account(Repository& repo, const AccountRec
         merged.joined_method.clear();
         merged.joined_ms = 0;
     }
-    repo.save_account(merged);
+    repo.accounts.save(merged);
     return merged;
 }
 
 Organizations::Membership Organizations::member_of_organization(Repository& repo, const Caller& caller) {
     AccountRecord account = known_account(repo, caller.account_id);
     if (account.standalone()) throw api_error(error_code::AWSOrganizationsNotInUseException);
-    auto org = repo.find_organization(account.organization_id);
+    auto org = repo.organizations.find(account.organization_id);
     if (!org) throw api_error(error_code::AWSOrganizationsNotInUseException);
     return {std::move(account), *std::move(org)};
 }
@@ -109,19 +109,19 @@ Organization Organizations::create_organization(Repository& repo, const Caller& 
     OrganizationRecord org;
     do {
         org.id = ids_.organization_id();
-    } while (repo.find_organization(org.id));
+    } while (repo.organizations.find(org.id));
     org.management_account_id = account.id;
     org.feature_set = feature_set.value_or("ALL");
     org.root_id = ids_.root_id();
     org.created_ms = clock_.now_ms();
     org.quotas = options_.default_quotas;
-    repo.save_organization(org);
+    repo.organizations.save(org);
 
     account.organization_id = org.id;
     account.parent_id = org.root_id;
     account.joined_method = "CREATED";
     account.joined_ms = org.created_ms;
-    repo.save_account(account);
+    repo.accounts.save(account);
     return organization_shape(repo, org);
 }
 
@@ -132,12 +132,12 @@ Organization Organizations::describe_organization(Repository& repo, const Caller
 
 void Organizations::delete_organization(Repository& repo, const Caller& caller) {
     Membership m = management_of_organization(repo, caller);
-    if (repo.count_members(m.organization.id) > 1) throw api_error(error_code::OrganizationNotEmptyException);
+    if (repo.accounts.count_members(m.organization.id) > 1) throw api_error(error_code::OrganizationNotEmptyException);
     // Invitations and a migration still pending die with the organization.
-    for (auto& h : repo.open_handshakes(m.organization.id, clock_.now_ms())) cancel_quietly(repo, h);
-    repo.delete_all_tags(m.organization.root_id);
+    for (auto& h : repo.handshakes.open_of_organization(m.organization.id, clock_.now_ms())) cancel_quietly(repo, h);
+    repo.tags.remove_all(m.organization.root_id);
     detach(repo, m.account);
-    repo.delete_organization(m.organization.id);
+    repo.organizations.remove(m.organization.id);
 }
 
 // --- structure ------------------------------------------------------------------------------
@@ -160,7 +160,7 @@ Page<Account> Organizations::member_page(Repository& repo, const OrganizationRec
     scope.append("/").append(parent_id);
     std::string after = decode_page_token(page, kind, scope);
     std::size_t limit = page.limit();
-    auto rows = repo.members(org.id, parent_id, after, limit + 1);
+    auto rows = repo.accounts.members(org.id, parent_id, after, limit + 1);
     Page<Account> out;
     if (rows.size() > limit) {
         rows.resize(limit);
@@ -179,7 +179,7 @@ Page<Account> Organizations::list_accounts(Repository& repo, const Caller& calle
 
 Account Organizations::describe_account(Repository& repo, const Caller& caller, const std::string& account_id) {
     Membership m = management_of_organization(repo, caller);
-    auto account = repo.find_account(account_id);
+    auto account = repo.accounts.find(account_id);
     if (!account || account->organization_id != m.organization.id)
         throw api_error(error_code::AccountNotFoundException);
     return account_shape(*account, m.organization, m.account.partition);
@@ -191,7 +191,7 @@ Page<Parent> Organizations::list_parents(Repository& repo, const Caller& caller,
     decode_page_token(page, "parents", m.organization.id);
     // Only accounts can be children until organizational units exist.
     std::optional<AccountRecord> child;
-    if (is_account_id(child_id)) child = repo.find_account(child_id);
+    if (is_account_id(child_id)) child = repo.accounts.find(child_id);
     if (!child || child->organization_id != m.organization.id) throw api_error(error_code::ChildNotFoundException);
     return {{Parent{child->parent_id, "ROOT"}}, std::nullopt};
 }
@@ -220,7 +220,7 @@ Page<Account> Organizations::list_accounts_for_parent(Repository& repo, const Ca
 void Organizations::require_taggable(Repository& repo, const Membership& m, const std::string& resource_id) {
     if (resource_id == m.organization.root_id) return;
     if (is_account_id(resource_id)) {
-        auto account = repo.find_account(resource_id);
+        auto account = repo.accounts.find(resource_id);
         if (account && account->organization_id == m.organization.id) return;
     }
     throw api_error(error_code::TargetNotFoundException);
@@ -233,7 +233,7 @@ Page<Tag> Organizations::list_tags_for_resource(Repository& repo, const Caller& 
     require_taggable(repo, m, resource_id);
     // At most 50 tags: one page, so no token is ever issued and any token given is not ours.
     decode_page_token(PageRequest{std::nullopt, next_token}, "tags", resource_id);
-    return {repo.tags(resource_id), std::nullopt};
+    return {repo.tags.list(resource_id), std::nullopt};
 }
 
 namespace {
@@ -253,15 +253,15 @@ void Organizations::check_tag_keys(const std::vector<Tag>& tags) {
 
 void Organizations::detach(Repository& repo, AccountRecord& account) {
     const std::string left = account.organization_id;
-    repo.delete_all_tags(account.id);
+    repo.tags.remove_all(account.id);
     account.organization_id.clear();
     account.parent_id.clear();
     account.joined_method.clear();
     account.joined_ms = 0;
-    repo.save_account(account);
+    repo.accounts.save(account);
     if (auto parent = pending_migration(repo, left)) {
         // Its approval is no longer asked for: its open child closes, and the parent may proceed.
-        for (auto& child : repo.child_handshakes(parent->id)) {
+        for (auto& child : repo.handshakes.children(parent->id)) {
             if (child.recipient_account_id == account.id && child.state == "OPEN") cancel_quietly(repo, child);
         }
         settle_migration(repo, *parent);
@@ -273,7 +273,7 @@ void Organizations::tag_resource(Repository& repo, const Caller& caller, const s
     Membership m = management_of_organization(repo, caller);
     check_tag_keys(tags);
     require_taggable(repo, m, resource_id);
-    auto existing = repo.tags(resource_id);
+    auto existing = repo.tags.list(resource_id);
     std::size_t total = existing.size();
     for (const auto& t : tags) {
         bool present = std::any_of(existing.begin(), existing.end(), [&](const Tag& e) { return e.key == t.key; });
@@ -282,7 +282,7 @@ void Organizations::tag_resource(Repository& repo, const Caller& caller, const s
     if (total > kMaxTagsPerResource)
         throw_constraint("MAX_TAG_LIMIT_EXCEEDED", "You have exceeded the maximum number of tags (50) allowed "
                                                    "on this resource.");
-    repo.put_tags(resource_id, tags);
+    repo.tags.put(resource_id, tags);
 }
 
 void Organizations::untag_resource(Repository& repo, const Caller& caller, const std::string& resource_id,
@@ -293,7 +293,7 @@ void Organizations::untag_resource(Repository& repo, const Caller& caller, const
             throw_invalid_input("INVALID_SYSTEM_TAGS_PARAMETER",
                                 "The tag key \"" + k + "\" uses the reserved prefix aws:.");
     require_taggable(repo, m, resource_id);
-    repo.delete_tags(resource_id, keys);
+    repo.tags.remove(resource_id, keys);
 }
 
 }  // namespace localorgs::model

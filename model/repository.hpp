@@ -1,6 +1,7 @@
 #pragma once
-// The storage contract of the model. storage/ implements it over SQLite; tests use an in-memory
-// one. Every method runs inside the unit of work opened by Store::transact.
+// The storage contract of the model, one interface per kind of entity; storage/ implements each
+// over SQLite (storage/repository.hpp). Every method runs inside the unit of work opened by
+// Store::transact (or Store::read).
 #include <exception>
 #include <functional>
 #include <optional>
@@ -12,6 +13,40 @@
 #include "model/types.hpp"
 
 namespace localorgs::model {
+
+// Accounts: the identity registry and each account's membership.
+class AccountRepository {
+public:
+    virtual ~AccountRepository() = default;
+    virtual std::optional<AccountRecord> find(std::string_view id) = 0;
+    // Email addresses compare without regard to case, here and in OutboxRepository::list.
+    virtual std::optional<AccountRecord> find_by_email(std::string_view email) = 0;
+    virtual void save(const AccountRecord& account) = 0;  // insert or replace
+    virtual std::vector<AccountRecord> all() = 0;          // ordered by id
+    // Members of an organization (optionally only those directly under parent_id), ordered by
+    // id, strictly after `after_id`, at most `limit`.
+    virtual std::vector<AccountRecord> members(std::string_view organization_id, std::string_view parent_id,
+                                               std::string_view after_id, std::size_t limit) = 0;
+    virtual std::size_t count_members(std::string_view organization_id) = 0;
+};
+
+class OrganizationRepository {
+public:
+    virtual ~OrganizationRepository() = default;
+    virtual std::optional<OrganizationRecord> find(std::string_view id) = 0;
+    virtual void save(const OrganizationRecord& organization) = 0;  // insert or replace
+    virtual void remove(std::string_view id) = 0;
+};
+
+// Tags by resource id (account id, root id, ...), ordered by key.
+class TagRepository {
+public:
+    virtual ~TagRepository() = default;
+    virtual std::vector<Tag> list(std::string_view resource_id) = 0;
+    virtual void put(std::string_view resource_id, std::span<const Tag> tags) = 0;  // upsert
+    virtual void remove(std::string_view resource_id, std::span<const std::string> keys) = 0;
+    virtual void remove_all(std::string_view resource_id) = 0;
+};
 
 // Which handshakes a list wants: those an organization sent, or those an account received
 // (by account id or, for EMAIL invitations, by its address). Keyset-paged by (requested_ms, id).
@@ -27,60 +62,67 @@ struct HandshakeQuery {
     std::size_t limit = 20;
 };
 
-class Repository {
+class HandshakeRepository {
 public:
-    virtual ~Repository() = default;
-
-    // Accounts: the identity registry and each account's membership.
-    virtual std::optional<AccountRecord> find_account(std::string_view id) = 0;
-    // Email addresses compare without regard to case, here and in messages().
-    virtual std::optional<AccountRecord> find_account_by_email(std::string_view email) = 0;
-    virtual void save_account(const AccountRecord& account) = 0;  // insert or replace
-    virtual std::vector<AccountRecord> all_accounts() = 0;        // ordered by id
-    // Members of an organization (optionally only those directly under parent_id), ordered by
-    // id, strictly after `after_id`, at most `limit`.
-    virtual std::vector<AccountRecord> members(std::string_view organization_id, std::string_view parent_id,
-                                               std::string_view after_id, std::size_t limit) = 0;
-    virtual std::size_t count_members(std::string_view organization_id) = 0;
-
-    virtual std::optional<OrganizationRecord> find_organization(std::string_view id) = 0;
-    virtual void save_organization(const OrganizationRecord& organization) = 0;  // insert or replace
-    virtual void delete_organization(std::string_view id) = 0;
-
-    // Tags by resource id (account id, root id, ...), ordered by key.
-    virtual std::vector<Tag> tags(std::string_view resource_id) = 0;
-    virtual void put_tags(std::string_view resource_id, std::span<const Tag> tags) = 0;  // upsert
-    virtual void delete_tags(std::string_view resource_id, std::span<const std::string> keys) = 0;
-    virtual void delete_all_tags(std::string_view resource_id) = 0;
-
-    // Handshakes.
-    virtual std::optional<HandshakeRecord> find_handshake(std::string_view id) = 0;
-    virtual void save_handshake(const HandshakeRecord& handshake) = 0;  // insert or replace
-    virtual std::vector<HandshakeRecord> list_handshakes(const HandshakeQuery& query) = 0;
+    virtual ~HandshakeRepository() = default;
+    virtual std::optional<HandshakeRecord> find(std::string_view id) = 0;
+    virtual void save(const HandshakeRecord& handshake) = 0;  // insert or replace
+    virtual std::vector<HandshakeRecord> list(const HandshakeQuery& query) = 0;
     // An OPEN INVITE from the organization to this account or address that has not lapsed at `now`.
     virtual std::optional<HandshakeRecord> find_open_invitation(std::string_view organization_id,
-                                                                std::string_view account_id,
-                                                                std::string_view email, Millis now) = 0;
+                                                                std::string_view account_id, std::string_view email,
+                                                                Millis now) = 0;
     // The organization's handshakes still OPEN or REQUESTED (not lapsed at `now`).
-    virtual std::vector<HandshakeRecord> open_handshakes(std::string_view organization_id, Millis now) = 0;
-    virtual std::vector<HandshakeRecord> child_handshakes(std::string_view parent_handshake_id) = 0;
+    virtual std::vector<HandshakeRecord> open_of_organization(std::string_view organization_id, Millis now) = 0;
+    virtual std::vector<HandshakeRecord> children(std::string_view parent_handshake_id) = 0;
     // The organization's handshake of this action still OPEN or REQUESTED at `now`, if any (the
     // one pending all-features migration); an index lookup, whatever else is open.
-    virtual std::optional<HandshakeRecord> find_pending_handshake(std::string_view organization_id,
-                                                                  std::string_view action, Millis now) = 0;
+    virtual std::optional<HandshakeRecord> find_pending(std::string_view organization_id, std::string_view action,
+                                                        Millis now) = 0;
     virtual std::size_t count_open_invitations(std::string_view organization_id, Millis now) = 0;
     // Whether at least `limit` INVITE handshakes requested after `since` were not accepted (the
     // daily rate limit). A yes/no rather than a count, so storage may answer from a bound.
     virtual bool invitation_rate_reached(std::string_view organization_id, Millis since, std::size_t limit) = 0;
+};
 
-    // The outbox: what AWS would have emailed.
-    virtual void add_message(const OutboxMessage& message) = 0;
-    virtual std::vector<OutboxMessage> messages(std::string_view to) = 0;  // "" = all; oldest first
-    virtual void clear_messages() = 0;
+// The outbox: what AWS would have emailed.
+class OutboxRepository {
+public:
+    virtual ~OutboxRepository() = default;
+    virtual void add(const OutboxMessage& message) = 0;
+    virtual std::vector<OutboxMessage> list(std::string_view to) = 0;  // "" = all; oldest first
+    virtual void clear() = 0;
+};
 
-    // Small key/value state of the emulator itself (e.g. the clock offset).
-    virtual std::optional<std::string> setting(std::string_view key) = 0;
-    virtual void save_setting(std::string_view key, std::string_view value) = 0;
+// Small key/value state of the emulator itself (e.g. the clock offset).
+class SettingRepository {
+public:
+    virtual ~SettingRepository() = default;
+    virtual std::optional<std::string> get(std::string_view key) = 0;
+    virtual void save(std::string_view key, std::string_view value) = 0;
+};
+
+// Everything the model stores, one member per kind of entity: `repo.accounts.find(id)`.
+class Repository {
+public:
+    Repository(AccountRepository& accounts, OrganizationRepository& organizations, TagRepository& tags,
+               HandshakeRepository& handshakes, OutboxRepository& outbox, SettingRepository& settings)
+        : accounts(accounts),
+          organizations(organizations),
+          tags(tags),
+          handshakes(handshakes),
+          outbox(outbox),
+          settings(settings) {}
+    virtual ~Repository() = default;
+    Repository(const Repository&) = delete;
+    Repository& operator=(const Repository&) = delete;
+
+    AccountRepository& accounts;
+    OrganizationRepository& organizations;
+    TagRepository& tags;
+    HandshakeRepository& handshakes;
+    OutboxRepository& outbox;
+    SettingRepository& settings;
 
     // Forgets everything (control plane reset).
     virtual void wipe() = 0;
@@ -100,9 +142,6 @@ public:
     virtual ~Store() = default;
     // One transaction: committed when `work` returns, rolled back when it throws.
     virtual void transact(const std::function<void(Repository&)>& work) = 0;
-    // Group commit: every unit runs in one transaction, each undone on its own if it throws, and
-    // one commit (one sync) makes them all durable together. Nothing is visible to anyone before
-    // that commit. The default runs each unit in a transaction of its own.
     // Runs work that only reads, on the calling thread, against the last committed state, beside
     // the transactions (so reads need not queue behind writes). False when the store cannot, or
     // when the work tried to write after all (the caller then runs it through transact); what it
@@ -111,6 +150,9 @@ public:
         (void)work;
         return false;
     }
+    // Group commit: every unit runs in one transaction, each undone on its own if it throws, and
+    // one commit (one sync) makes them all durable together. Nothing is visible to anyone before
+    // that commit. The default runs each unit in a transaction of its own.
     virtual void transact_each(std::span<UnitOfWork> units) {
         for (auto& u : units) {
             try {

@@ -25,7 +25,7 @@ App::App(boost::asio::io_context& io, model::Store& store, const Config& config,
         [this](model::Repository& repo) {
             seed(repo);
             // Time moved through the control plane stays moved across restarts.
-            if (auto offset = repo.setting(ControlPlane::kClockOffsetSetting))
+            if (auto offset = repo.settings.get(ControlPlane::kClockOffsetSetting))
                 clock_.set_offset_ms(std::stoll(*offset));
         },
         [&ready](std::exception_ptr error) {

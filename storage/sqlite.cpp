@@ -88,6 +88,28 @@ void Connection::run(Control which) {
     sqlite3_reset(s);
 }
 
+namespace {
+std::size_t& query_count() {
+    static std::size_t n = 0;
+    return n;
+}
+}  // namespace
+
+std::size_t Query::next_slot() { return query_count()++; }
+std::size_t Query::count() { return query_count(); }
+
+Statement& Statements::operator()(const Query& query) {
+    if (prepared_.size() <= query.slot()) prepared_.resize(Query::count());
+    auto& slot = prepared_[query.slot()];
+    if (!slot) slot = std::make_unique<Statement>(conn_, query.sql());
+    return *slot;
+}
+
+void Statements::finish_all() {
+    for (auto& s : prepared_)
+        if (s) s->finish();
+}
+
 Statement::Statement(Connection& conn, std::string_view sql) : conn_(conn) {
     if (sqlite3_prepare_v3(conn.handle(), sql.data(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
                            nullptr) != SQLITE_OK)

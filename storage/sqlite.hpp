@@ -3,10 +3,12 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace localorgs::storage {
 
@@ -73,6 +75,40 @@ private:
     Connection& conn_;
     sqlite3_stmt* stmt_ = nullptr;
     bool dirty_ = false;
+};
+
+// A statement declared once, by name, next to its SQL, as a constant at namespace scope:
+//     const Query kFindAccount{"SELECT ... FROM accounts WHERE id = ?1"};
+// Each Query gets a slot of its own when it is constructed (before main), so a connection's
+// Statements can keep the prepared statement in a plain array, prepared on first use.
+class Query {
+public:
+    explicit Query(const char* sql) : sql_(sql), slot_(next_slot()) {}
+    Query(const Query&) = delete;
+    Query& operator=(const Query&) = delete;
+    const char* sql() const { return sql_; }
+    std::size_t slot() const { return slot_; }
+    static std::size_t count();  // Queries declared in the program
+
+private:
+    static std::size_t next_slot();
+    const char* sql_;
+    std::size_t slot_;
+};
+
+// The prepared statements of one connection, each prepared once and then reused.
+class Statements {
+public:
+    explicit Statements(Connection& conn) : conn_(conn) {}
+    Statement& operator()(const Query& query);
+    // Ends every query still open (a SELECT left on its last row keeps the connection's read
+    // snapshot open after COMMIT, which stops the checkpointer from ever rewinding the WAL).
+    void finish_all();
+    Connection& connection() const { return conn_; }
+
+private:
+    Connection& conn_;
+    std::vector<std::unique_ptr<Statement>> prepared_;
 };
 
 // BEGIN IMMEDIATE (or a plain, deferred BEGIN for reading) on construction; rolls back in the

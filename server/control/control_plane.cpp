@@ -229,7 +229,7 @@ void ControlPlane::handle(Request&& req, Respond respond) {
             }
             // Saved in the same order as API calls run, so no call sees half a move.
             return on_db(std::move(req), std::move(respond), [this, offset](model::Repository& repo, const Request& r) {
-                repo.save_setting(kClockOffsetSetting, std::to_string(offset));
+                repo.settings.save(kClockOffsetSetting, std::to_string(offset));
                 clock_.set_offset_ms(offset);
                 return reply(http::status::ok, clock_json(clock_), r);
             });
@@ -240,7 +240,7 @@ void ControlPlane::handle(Request&& req, Respond respond) {
                 std::string to = url::query_param(req.target(), "to").value_or("");
                 return on_db(std::move(req), std::move(respond), [to](model::Repository& repo, const Request& r) {
                     json list = json::array();
-                    for (const auto& m : repo.messages(to))
+                    for (const auto& m : repo.outbox.list(to))
                         list.push_back({{"Id", m.id},
                                         {"To", m.to},
                                         {"Subject", m.subject},
@@ -252,7 +252,7 @@ void ControlPlane::handle(Request&& req, Respond respond) {
             }
             if (method != V::delete_) return wrong_method();
             return on_db(std::move(req), std::move(respond), [](model::Repository& repo, const Request& r) {
-                repo.clear_messages();
+                repo.outbox.clear();
                 return reply(http::status::ok, json::object(), r);
             });
         }
@@ -292,7 +292,7 @@ void ControlPlane::handle(Request&& req, Respond respond) {
             if (method != V::get) return wrong_method();
             return on_db(std::move(req), std::move(respond), [](model::Repository& repo, const Request& r) {
                 json list = json::array();
-                for (const auto& a : repo.all_accounts()) list.push_back(account_json(a));
+                for (const auto& a : repo.accounts.all()) list.push_back(account_json(a));
                 return reply(http::status::ok, {{"Accounts", std::move(list)}}, r);
             });
         }
@@ -301,7 +301,7 @@ void ControlPlane::handle(Request&& req, Respond respond) {
             if (!is_account_id(id)) bad_request("'" + id + "' is not a 12-digit account id");
             if (method == V::get) {
                 return on_db(std::move(req), std::move(respond), [id](model::Repository& repo, const Request& r) {
-                    auto a = repo.find_account(id);
+                    auto a = repo.accounts.find(id);
                     if (!a) throw control_error{http::status::not_found, "NotFound", "No account " + id + " is known"};
                     return reply(http::status::ok, account_json(*a), r);
                 });
@@ -311,7 +311,7 @@ void ControlPlane::handle(Request&& req, Respond respond) {
             if (body.contains("Id") && body["Id"] != id) bad_request("Id does not match the path");
             return on_db(std::move(req), std::move(respond),
                          [this, id, body](model::Repository& repo, const Request& r) {
-                             model::AccountRecord entry = repo.find_account(id).value_or(model::default_account(id));
+                             model::AccountRecord entry = repo.accounts.find(id).value_or(model::default_account(id));
                              apply_account_fields(body, "Account", entry);
                              return reply(http::status::ok, account_json(service_.register_account(repo, entry)), r);
                          });
@@ -331,7 +331,7 @@ void ControlPlane::handle(Request&& req, Respond respond) {
                 return wrong_method();
             }
             return on_db(std::move(req), std::move(respond), [org_id, body](model::Repository& repo, const Request& r) {
-                auto org = repo.find_organization(org_id);
+                auto org = repo.organizations.find(org_id);
                 if (!org)
                     throw control_error{http::status::not_found, "NotFound", "No organization " + org_id + " exists"};
                 if (r.method() == V::put) {
@@ -343,7 +343,7 @@ void ControlPlane::handle(Request&& req, Respond respond) {
                                                     : std::optional<int>(body["InvitationsPerDay"].get<int>());
                     if (body.contains("InitializationSeconds"))
                         q.initialization_seconds = body["InitializationSeconds"].get<int>();
-                    repo.save_organization(*org);
+                    repo.organizations.save(*org);
                 }
                 return reply(http::status::ok, quotas_json(org->quotas), r);
             });

@@ -15,7 +15,7 @@
 
 #include "model/errors.hpp"
 #include "model/expect_error.hpp"
-#include "model/memory_repository.hpp"
+#include "model/test_store.hpp"
 #include "model/organizations.hpp"
 
 using namespace localorgs;
@@ -92,7 +92,8 @@ struct AllFeaturesFixture {
     model::FakeClock clock{1'700'000'000'123};
     model::IdGenerator ids{4004};
     model::Organizations orgs{clock, ids, {}};
-    testing::MemoryRepository repo;
+    testing::TestStore db;
+    model::Repository& repo = db.repo();
     model::Organization org;  // CONSOLIDATED_BILLING, managed by kMgmt, no members yet
 
     AllFeaturesFixture() {
@@ -112,8 +113,8 @@ struct AllFeaturesFixture {
         orgs.register_account(repo, entry);
     }
 
-    model::OrganizationRecord org_record() { return repo.organizations.at(org.id); }
-    model::AccountRecord record(const Caller& who) { return *repo.find_account(who.account_id); }
+    model::OrganizationRecord org_record() { return *repo.organizations.find(org.id); }
+    model::AccountRecord record(const Caller& who) { return *repo.accounts.find(who.account_id); }
 
     Handshake invite(const InviteRequest& request, const Caller& sender = kMgmt) {
         return orgs.invite_account_to_organization(repo, sender, request);
@@ -126,12 +127,12 @@ struct AllFeaturesFixture {
     }
     // Makes an account a member as if the organization had created it (set in the repository).
     void add_created_member(const std::string& id) {
-        model::AccountRecord a = repo.find_account(id) ? *repo.find_account(id) : model::default_account(id);
+        model::AccountRecord a = repo.accounts.find(id) ? *repo.accounts.find(id) : model::default_account(id);
         a.organization_id = org.id;
         a.parent_id = org_record().root_id;
         a.joined_method = "CREATED";
         a.joined_ms = clock.now_ms();
-        repo.save_account(a);
+        repo.accounts.save(a);
     }
 
     Handshake enable(const Caller& who = kMgmt) { return orgs.enable_all_features(repo, who); }
@@ -182,7 +183,7 @@ struct AllFeaturesFixture {
     // A snapshot of every stored handshake's state, to show that a refusal changed nothing.
     std::map<std::string, std::string> states() {
         std::map<std::string, std::string> out;
-        for (const auto& [id, h] : repo.handshakes) out[id] = h.state + "/" + std::to_string(h.closed_ms);
+        for (const auto& [id, h] : db.handshakes()) out[id] = h.state + "/" + std::to_string(h.closed_ms);
         return out;
     }
 };
@@ -263,7 +264,7 @@ TEST_CASE_FIXTURE(AllFeaturesFixture, "all features: each invited member receive
     join(kMember2);
     add_created_member(account_id(1));
     add_created_member(account_id(2));
-    REQUIRE(repo.count_members(org.id) == 5);
+    REQUIRE(repo.accounts.count_members(org.id) == 5);
     auto parent = enable();
 
     std::vector<std::string> children;
@@ -468,7 +469,7 @@ TEST_CASE_FIXTURE(AllFeaturesFixture, "all features: invitations are canceled an
     auto parent = enable();
     CHECK(state(kMember2, to_account.id) == "CANCELED");
     CHECK(state(kMgmt, to_email.id) == "CANCELED");
-    CHECK(repo.handshakes.at(to_account.id).closed_ms == started);
+    CHECK(repo.handshakes.find(to_account.id)->closed_ms == started);
     CHECK(listed_state(sent(action_filter("INVITE")), to_account.id) == "CANCELED");
     CHECK(listed_state(received(kMember2), to_account.id) == "CANCELED");
     CHECK(state(kMember2, other.id) == "OPEN");
@@ -482,7 +483,7 @@ TEST_CASE_FIXTURE(AllFeaturesFixture, "all features: invitations are canceled an
 
     // New invitations are refused, by account and by email, and nothing is stored or sent.
     auto before = states();
-    const auto messages = repo.outbox.size();
+    const auto messages = db.outbox().size();
     expect_error([&] { invite(by_account(kMember3.account_id)); }, kHandshakeConstraint,
                  "INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES");
     expect_error([&] { invite(by_account(kMember2.account_id)); }, kHandshakeConstraint,
@@ -490,7 +491,7 @@ TEST_CASE_FIXTURE(AllFeaturesFixture, "all features: invitations are canceled an
     expect_error([&] { invite(by_email("someone@example.com")); }, kHandshakeConstraint,
                  "INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES");
     CHECK(states() == before);
-    CHECK(repo.outbox.size() == messages);
+    CHECK(db.outbox().size() == messages);
     // The other organization still invites.
     CHECK(invite(by_account(kMember3.account_id), kOtherMgmt).state == "OPEN");
 
@@ -547,7 +548,7 @@ TEST_CASE_FIXTURE(AllFeaturesFixture,
     CHECK(state(kMember1, c1.id) == "ACCEPTED");
     CHECK(state(kMember2, c2.id) == "CANCELED");
     CHECK(state(kMember3, c3.id) == "DECLINED");
-    CHECK(repo.handshakes.at(c2.id).closed_ms == clock.now_ms());
+    CHECK(repo.handshakes.find(c2.id)->closed_ms == clock.now_ms());
     CHECK(listed_state(received(kMember2), c2.id) == "CANCELED");
     CHECK(listed_state(sent(parent_filter(parent.id)), c2.id) == "CANCELED");
     CHECK(feature_set() == "CONSOLIDATED_BILLING");
@@ -826,17 +827,17 @@ TEST_CASE_FIXTURE(AllFeaturesFixture, "all features: DeleteOrganization during a
 
     orgs.remove_account_from_organization(repo, kMgmt, kMember1.account_id);
     orgs.remove_account_from_organization(repo, kMgmt, kMember2.account_id);
-    CHECK(repo.count_members(org.id) == 1);
+    CHECK(repo.accounts.count_members(org.id) == 1);
     clock.advance_ms(3000);
     orgs.delete_organization(repo, kMgmt);
 
     // The pending migration dies with the organization.
     CHECK(record(kMgmt).standalone());
-    CHECK(repo.find_organization(org.id) == std::nullopt);
-    CHECK(repo.handshakes.at(parent.id).state == "CANCELED");
-    CHECK(repo.handshakes.at(parent.id).closed_ms == clock.now_ms());
-    CHECK(repo.handshakes.at(c1.id).state == "ACCEPTED");
-    CHECK(repo.handshakes.at(c2.id).state == "CANCELED");
+    CHECK(repo.organizations.find(org.id) == std::nullopt);
+    CHECK(repo.handshakes.find(parent.id)->state == "CANCELED");
+    CHECK(repo.handshakes.find(parent.id)->closed_ms == clock.now_ms());
+    CHECK(repo.handshakes.find(c1.id)->state == "ACCEPTED");
+    CHECK(repo.handshakes.find(c2.id)->state == "CANCELED");
     CHECK(state(kMember2, c2.id) == "CANCELED");
     expect_error([&] { orgs.accept_handshake(repo, kMember2, c2.id); }, kBadTransition);
 

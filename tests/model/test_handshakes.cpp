@@ -15,7 +15,7 @@
 
 #include "model/errors.hpp"
 #include "model/expect_error.hpp"
-#include "model/memory_repository.hpp"
+#include "model/test_store.hpp"
 #include "model/organizations.hpp"
 
 using namespace localorgs;
@@ -102,7 +102,8 @@ struct HandshakeFixture {
     model::FakeClock clock{1'700'000'000'123};
     model::IdGenerator ids{2024};
     model::Organizations orgs{clock, ids, {}};
-    testing::MemoryRepository repo;
+    testing::TestStore db;
+    model::Repository& repo = db.repo();
     model::Organization org;
 
     HandshakeFixture() {
@@ -126,18 +127,25 @@ struct HandshakeFixture {
         return orgs.register_account(repo, entry);
     }
     void set_seller(const Caller& who, const std::string& seller, const std::string& partition = "aws") {
-        auto entry = *repo.find_account(who.account_id);
+        auto entry = *repo.accounts.find(who.account_id);
         entry.seller_of_record = seller;
         entry.partition = partition;
         orgs.register_account(repo, entry);
     }
     void set_verified(const Caller& who, bool verified) {
-        auto entry = *repo.find_account(who.account_id);
+        auto entry = *repo.accounts.find(who.account_id);
         entry.email_verified = verified;
         orgs.register_account(repo, entry);
     }
-    model::AccountRecord record(const Caller& who) { return *repo.find_account(who.account_id); }
-    model::Quotas& quotas() { return repo.organizations.at(org.id).quotas; }
+    model::AccountRecord record(const Caller& who) { return *repo.accounts.find(who.account_id); }
+    model::Quotas quotas() { return repo.organizations.find(org.id)->quotas; }
+    // Changes the organization's quotas, as the control plane does.
+    template <class Change>
+    void set_quotas(Change change) {
+        auto record = *repo.organizations.find(org.id);
+        change(record.quotas);
+        repo.organizations.save(record);
+    }
 
     Handshake invite(const InviteRequest& request, const Caller& sender = kMgmt) {
         return orgs.invite_account_to_organization(repo, sender, request);
@@ -156,20 +164,20 @@ struct HandshakeFixture {
     void expect_refused(const InviteRequest& request, error_code code, const std::string& reason = "",
                         const Caller& sender = kMgmt) {
         std::map<std::string, std::string> before;
-        for (const auto& [id, h] : repo.handshakes) before[id] = h.state + "/" + std::to_string(h.closed_ms);
-        const auto messages = repo.outbox.size();
-        const auto tags = repo.tag_map;
+        for (const auto& [id, h] : db.handshakes()) before[id] = h.state + "/" + std::to_string(h.closed_ms);
+        const auto messages = db.outbox().size();
+        const auto tags = db.tags();
         std::map<std::string, std::string> membership;
-        for (const auto& [id, a] : repo.accounts) membership[id] = a.organization_id;
+        for (const auto& [id, a] : db.accounts()) membership[id] = a.organization_id;
 
         expect_error([&] { invite(request, sender); }, code, reason);
 
         std::map<std::string, std::string> after;
-        for (const auto& [id, h] : repo.handshakes) after[id] = h.state + "/" + std::to_string(h.closed_ms);
+        for (const auto& [id, h] : db.handshakes()) after[id] = h.state + "/" + std::to_string(h.closed_ms);
         CHECK(after == before);
-        CHECK(repo.outbox.size() == messages);
-        CHECK(repo.tag_map == tags);
-        for (const auto& [id, a] : repo.accounts)
+        CHECK(db.outbox().size() == messages);
+        CHECK(db.tags() == tags);
+        for (const auto& [id, a] : db.accounts())
             if (membership.count(id)) CHECK(a.organization_id == membership[id]);
     }
 
@@ -305,8 +313,8 @@ TEST_CASE_FIXTURE(HandshakeFixture,
     CHECK(h.resources[2].type == "NOTES");
     CHECK(h.resources[2].value == notes);
     CHECK(orgs.describe_handshake(repo, kInvitee, h.id).resources[2].value == notes);
-    REQUIRE(repo.outbox.size() == 1);
-    CHECK(repo.outbox[0].body.find(notes) != std::string::npos);
+    REQUIRE(db.outbox().size() == 1);
+    CHECK(db.outbox()[0].body.find(notes) != std::string::npos);
 }
 
 TEST_CASE_FIXTURE(HandshakeFixture,
@@ -347,8 +355,8 @@ TEST_CASE_FIXTURE(HandshakeFixture, "handshakes: wrong target types and malforme
         expect_refused(by_email(bad), error_code::InvalidInputException, "INVALID_EMAIL_ADDRESS_TARGET");
     expect_refused({{"222222222222", "HANDSHAKE"}, std::nullopt, {}}, error_code::InvalidInputException,
                    "INVALID_PARTY_TYPE_TARGET");
-    CHECK(repo.handshakes.empty());
-    CHECK(repo.outbox.empty());
+    CHECK(db.handshakes().empty());
+    CHECK(db.outbox().empty());
 }
 
 TEST_CASE_FIXTURE(HandshakeFixture,
@@ -364,14 +372,14 @@ TEST_CASE_FIXTURE(HandshakeFixture,
                    error_code::ConstraintViolationException, "MAX_TAG_LIMIT_EXCEEDED");
     expect_refused(by_email("juan@example.com", std::string("notes"), numbered_tags(51)),
                    error_code::ConstraintViolationException, "MAX_TAG_LIMIT_EXCEEDED");
-    CHECK(repo.handshakes.empty());
-    CHECK(repo.outbox.empty());
+    CHECK(db.handshakes().empty());
+    CHECK(db.outbox().empty());
 
     // Exactly 50 is fine; the tags are not part of the handshake's resources.
     auto h = invite(by_account(kInvitee.account_id, std::nullopt, numbered_tags(50)));
     CHECK(h.resources.size() == 2);
-    CHECK(repo.outbox.size() == 1);
-    CHECK(repo.tags(kInvitee.account_id).empty());  // attached only on acceptance
+    CHECK(db.outbox().size() == 1);
+    CHECK(repo.tags.list(kInvitee.account_id).empty());  // attached only on acceptance
 }
 
 TEST_CASE_FIXTURE(HandshakeFixture,
@@ -461,7 +469,7 @@ TEST_CASE_FIXTURE(HandshakeFixture,
     expect_refused(by_email("juan@example.com"), kHandshakeConstraint, "ACCOUNT_NUMBER_LIMIT_EXCEEDED");
 
     auto open_to = [&](int i) {
-        for (const auto& [id, h] : repo.handshakes)
+        for (const auto& [id, h] : db.handshakes())
             if (h.recipient_account_id == account_id(i) && h.state == "OPEN") return id;
         FAIL("no open invitation to " << account_id(i));
         return std::string();
@@ -480,7 +488,7 @@ TEST_CASE_FIXTURE(HandshakeFixture,
     // Acceptance keeps the place taken: 3 members + 7 open = 10.
     orgs.accept_handshake(repo, account(2), open_to(2));
     orgs.accept_handshake(repo, account(3), open_to(3));
-    CHECK(repo.count_members(org.id) == 3);
+    CHECK(repo.accounts.count_members(org.id) == 3);
     expect_refused(by_account(account_id(11)), kHandshakeConstraint, "ACCOUNT_NUMBER_LIMIT_EXCEEDED");
 
     // Expiry releases the rest, exactly at the expiry.
@@ -491,7 +499,7 @@ TEST_CASE_FIXTURE(HandshakeFixture,
     expect_refused(by_account(account_id(18)), kHandshakeConstraint, "ACCOUNT_NUMBER_LIMIT_EXCEEDED");
 
     // The quota is the organization's own: raising it lets more through.
-    quotas().max_accounts = 11;
+    set_quotas([](model::Quotas& q) { q.max_accounts = 11; });
     invite(by_account(account_id(18)));
     expect_refused(by_account(account_id(19)), kHandshakeConstraint, "ACCOUNT_NUMBER_LIMIT_EXCEEDED");
 }
@@ -501,7 +509,7 @@ TEST_CASE_FIXTURE(HandshakeFixture, "handshakes: the configured default quota se
     options.default_quotas.max_accounts = 3;
     model::Organizations small{clock, ids, options};
     auto b = small.create_organization(repo, kOtherMgmt, std::nullopt);
-    CHECK(repo.find_organization(b.id)->quotas.max_accounts == 3);
+    CHECK(repo.organizations.find(b.id)->quotas.max_accounts == 3);
     small.invite_account_to_organization(repo, kOtherMgmt, by_account(kInvitee.account_id));
     small.invite_account_to_organization(repo, kOtherMgmt, by_account(kStranger.account_id));
     expect_error([&] { small.invite_account_to_organization(repo, kOtherMgmt, by_account(account_id(1))); },
@@ -542,7 +550,7 @@ TEST_CASE_FIXTURE(HandshakeFixture, "handshakes: at most max(20, quota) invitati
 
 TEST_CASE_FIXTURE(HandshakeFixture,
                   "handshakes: a quota above 20 raises the daily invitation limit to the quota") {
-    quotas().max_accounts = 30;
+    set_quotas([](model::Quotas& q) { q.max_accounts = 30; });
     std::vector<std::string> first;
     for (int i = 0; i < 25; ++i) first.push_back(invite(by_account(account_id(i))).id);
     for (const auto& id : first) orgs.cancel_handshake(repo, kMgmt, id);
@@ -552,14 +560,14 @@ TEST_CASE_FIXTURE(HandshakeFixture,
 
 TEST_CASE_FIXTURE(HandshakeFixture, "handshakes: accepted invitations do not count against the daily limit") {
     for (int i = 0; i < 3; ++i) join(account(i));
-    CHECK(repo.count_members(org.id) == 4);
+    CHECK(repo.accounts.count_members(org.id) == 4);
     for (int i = 10; i < 30; ++i) orgs.cancel_handshake(repo, kMgmt, invite(by_account(account_id(i))).id);
     // 23 attempts today, 3 of them accepted: 20 count.
     expect_refused(by_account(account_id(30)), kHandshakeConstraint, "HANDSHAKE_RATE_LIMIT_EXCEEDED");
 }
 
 TEST_CASE_FIXTURE(HandshakeFixture, "handshakes: an explicit InvitationsPerDay replaces max(20, quota)") {
-    quotas().invitations_per_day = 3;
+    set_quotas([](model::Quotas& q) { q.invitations_per_day = 3; });
     for (int i = 0; i < 3; ++i) invite(by_account(account_id(i)));
     expect_refused(by_account(account_id(3)), kHandshakeConstraint, "HANDSHAKE_RATE_LIMIT_EXCEEDED");
 }
@@ -635,7 +643,7 @@ TEST_CASE_FIXTURE(HandshakeFixture,
     model::Organizations slow{clock, ids, options};
     const Millis created = clock.now_ms();
     auto b = slow.create_organization(repo, kOtherMgmt, std::nullopt);
-    CHECK(repo.find_organization(b.id)->quotas.initialization_seconds == 3600);
+    CHECK(repo.organizations.find(b.id)->quotas.initialization_seconds == 3600);
 
     auto attempt = [&] {
         slow.invite_account_to_organization(repo, kOtherMgmt, by_account(kInvitee.account_id));
@@ -651,10 +659,10 @@ TEST_CASE_FIXTURE(HandshakeFixture,
     clock.set_ms(created + 3600 * 1000 - 1);
     expect_refused(by_account(kInvitee.account_id), error_code::FinalizingOrganizationException, "",
                    kOtherMgmt);
-    CHECK(repo.handshakes.empty());
+    CHECK(db.handshakes().empty());
     clock.set_ms(created + 3600 * 1000);
     attempt();
-    CHECK(repo.handshakes.size() == 1);
+    CHECK(db.handshakes().size() == 1);
     // The default window is 0: the fixture's organization invited from its first millisecond (above).
 }
 
@@ -666,7 +674,7 @@ TEST_CASE_FIXTURE(HandshakeFixture, "handshakes: only a management account invit
                    kStranger);
     expect_refused(by_account(kInvitee.account_id), error_code::AWSOrganizationsNotInUseException, "",
                    Caller{"999999999999"});
-    CHECK(repo.handshakes.size() == 1);  // the one kInvitee accepted
+    CHECK(db.handshakes().size() == 1);  // the one kInvitee accepted
 }
 
 // --- The other side: who may do what -------------------------------------------------------
@@ -690,7 +698,7 @@ TEST_CASE_FIXTURE(HandshakeFixture,
     }
     CHECK(state(kMgmt, h.id) == "OPEN");
     CHECK(record(kInvitee).standalone());
-    CHECK(repo.count_members(org.id) == 2);
+    CHECK(repo.accounts.count_members(org.id) == 2);
 
     // The parties themselves may.
     SUBCASE("recipient declines") {
@@ -779,15 +787,15 @@ TEST_CASE_FIXTURE(HandshakeFixture,
     };
 
     probe_all("OPEN");
-    CHECK(repo.handshakes.at(h.id).state == "OPEN");  // probing changed nothing
-    CHECK(repo.handshakes.at(mailed.id).state == "OPEN");
+    CHECK(repo.handshakes.find(h.id)->state == "OPEN");  // probing changed nothing
+    CHECK(repo.handshakes.find(mailed.id)->state == "OPEN");
     // Nor is the state leaked once it is closed (no HandshakeAlreadyInState or
     // InvalidHandshakeTransition to a stranger).
     orgs.decline_handshake(repo, kInvitee, h.id);
     orgs.cancel_handshake(repo, kMgmt, mailed.id);
     probe_all("closed");
-    CHECK(repo.handshakes.at(h.id).state == "DECLINED");
-    CHECK(repo.handshakes.at(mailed.id).state == "CANCELED");
+    CHECK(repo.handshakes.find(h.id)->state == "DECLINED");
+    CHECK(repo.handshakes.find(mailed.id)->state == "CANCELED");
 
     // The lists of the others do not show it either.
     for (const Caller& prober : {kStranger, kOtherMgmt, account(1)}) {
@@ -871,7 +879,7 @@ TEST_CASE_FIXTURE(HandshakeFixture, "handshakes: each party's move closes an OPE
     check_same_handshake(closed, h);  // only the state changes
     CHECK(state(kMgmt, h.id) == expected);
     CHECK(state(kInvitee, h.id) == expected);
-    CHECK(repo.handshakes.at(h.id).closed_ms == clock.now_ms());
+    CHECK(repo.handshakes.find(h.id)->closed_ms == clock.now_ms());
     CHECK(record(kInvitee).standalone() == (expected != "ACCEPTED"));
 }
 
@@ -894,7 +902,7 @@ TEST_CASE_FIXTURE(HandshakeFixture, "handshakes: a closed handshake refuses ever
         clock.advance_ms(kLifetime);
         closed = "EXPIRED";
     }
-    const auto stored = repo.handshakes.at(h.id);
+    const auto stored = *repo.handshakes.find(h.id);
     const bool member = !record(kInvitee).standalone();
     CAPTURE(closed);
     for (int round = 0; round < 2; ++round) {  // and again, days later
@@ -909,8 +917,8 @@ TEST_CASE_FIXTURE(HandshakeFixture, "handshakes: a closed handshake refuses ever
                                           : error_code::InvalidHandshakeTransitionException);
         CHECK(state(kMgmt, h.id) == closed);
         CHECK(state(kInvitee, h.id) == closed);
-        CHECK(repo.handshakes.at(h.id).state == stored.state);
-        CHECK(repo.handshakes.at(h.id).closed_ms == stored.closed_ms);
+        CHECK(repo.handshakes.find(h.id)->state == stored.state);
+        CHECK(repo.handshakes.find(h.id)->closed_ms == stored.closed_ms);
         CHECK(!record(kInvitee).standalone() == member);
         clock.advance_ms(5 * kDay);
     }
@@ -962,17 +970,17 @@ TEST_CASE_FIXTURE(HandshakeFixture,
     auto a = orgs.describe_account(repo, kMgmt, kInvitee.account_id);
     CHECK(a.joined_method == "INVITED");
     CHECK(a.joined_ms == clock.now_ms());
-    CHECK(repo.tags(kInvitee.account_id) == std::vector<Tag>{{"via", "email"}});
+    CHECK(repo.tags.list(kInvitee.account_id) == std::vector<Tag>{{"via", "email"}});
 }
 
 TEST_CASE_FIXTURE(HandshakeFixture, "handshakes: the account quota is checked again at acceptance") {
     auto h = invite(by_account(kInvitee.account_id));
-    quotas().max_accounts = 1;  // lowered after the invitation was sent
+    set_quotas([](model::Quotas& q) { q.max_accounts = 1; });  // lowered after the invitation was sent
     expect_error([&] { orgs.accept_handshake(repo, kInvitee, h.id); }, kHandshakeConstraint,
                  "ACCOUNT_NUMBER_LIMIT_EXCEEDED");
     CHECK(state(kInvitee, h.id) == "OPEN");
     CHECK(record(kInvitee).standalone());
-    quotas().max_accounts = 2;
+    set_quotas([](model::Quotas& q) { q.max_accounts = 2; });
     CHECK(orgs.accept_handshake(repo, kInvitee, h.id).state == "ACCEPTED");
 }
 
@@ -995,7 +1003,7 @@ TEST_CASE_FIXTURE(HandshakeFixture,
                  error_code::MasterCannotLeaveOrganizationException);
     CHECK(state(kMgmt, h.id) == "OPEN");
     CHECK(record(kOtherMgmt).organization_id == other.id);
-    CHECK(repo.find_organization(other.id));
+    CHECK(repo.organizations.find(other.id));
 
     // Once it has deleted its organization it is standalone and may join.
     orgs.delete_organization(repo, kOtherMgmt);
@@ -1015,12 +1023,12 @@ TEST_CASE_FIXTURE(HandshakeFixture, "handshakes: a member of another organizatio
     CHECK(accepted.state == "ACCEPTED");
     auto a = record(kInvitee);
     CHECK(a.organization_id == org.id);
-    CHECK(a.parent_id == repo.find_organization(org.id)->root_id);
+    CHECK(a.parent_id == repo.organizations.find(org.id)->root_id);
     CHECK(a.joined_method == "INVITED");
     CHECK(a.joined_ms == clock.now_ms());
-    CHECK(repo.tags(kInvitee.account_id) ==
+    CHECK(repo.tags.list(kInvitee.account_id) ==
           std::vector<Tag>{{"team", "new"}});  // the old org's tags are gone
-    CHECK(repo.count_members(other.id) == 1);
+    CHECK(repo.accounts.count_members(other.id) == 1);
     expect_error([&] { orgs.describe_account(repo, kOtherMgmt, kInvitee.account_id); },
                  error_code::AccountNotFoundException);
     CHECK(orgs.list_accounts(repo, kMgmt, {}).items.size() == 2);
@@ -1039,7 +1047,7 @@ TEST_CASE_FIXTURE(HandshakeFixture,
     expect_error([&] { legacy.accept_handshake(repo, kInvitee, h.id); }, kHandshakeConstraint,
                  "ALREADY_IN_AN_ORGANIZATION");
     CHECK(record(kInvitee).organization_id == other.id);
-    CHECK(repo.tags(kInvitee.account_id) == std::vector<Tag>{{"old-org", "yes"}});
+    CHECK(repo.tags.list(kInvitee.account_id) == std::vector<Tag>{{"old-org", "yes"}});
     CHECK(legacy.describe_handshake(repo, kInvitee, h.id).state == "OPEN");
 
     // After leaving, it can accept.
@@ -1216,7 +1224,7 @@ TEST_CASE_FIXTURE(HandshakeFixture,
 
 TEST_CASE_FIXTURE(HandshakeFixture,
                   "handshakes: ListHandshakesForOrganization pages every item exactly once, in order") {
-    quotas().max_accounts = 100;
+    set_quotas([](model::Quotas& q) { q.max_accounts = 100; });
     std::vector<std::tuple<Millis, std::string>> expected;
     for (int i = 0; i < 23; ++i) {
         auto h = i % 4 == 3 ? invite(by_email(std::to_string(i) + "-someone@example.com"))
@@ -1318,7 +1326,7 @@ TEST_CASE_FIXTURE(HandshakeFixture,
     }
     // Pairs share a millisecond; sort as the list does.
     std::vector<std::tuple<Millis, std::string>> keyed;
-    for (const auto& id : expected) keyed.emplace_back(repo.handshakes.at(id).requested_ms, id);
+    for (const auto& id : expected) keyed.emplace_back(repo.handshakes.find(id)->requested_ms, id);
     std::sort(keyed.begin(), keyed.end());
     expected.clear();
     for (const auto& [_, id] : keyed) expected.push_back(id);
@@ -1370,15 +1378,15 @@ TEST_CASE_FIXTURE(HandshakeFixture,
     orgs.create_organization(repo, kOtherMgmt, std::nullopt);
     expect_error([&] { orgs.remove_account_from_organization(repo, kMgmt, kOtherMgmt.account_id); },
                  error_code::AccountNotFoundException);
-    CHECK(repo.count_members(org.id) == 3);
+    CHECK(repo.accounts.count_members(org.id) == 3);
 
     orgs.remove_account_from_organization(repo, kMgmt, kInvitee.account_id);
     auto a = record(kInvitee);
     CHECK(a.standalone());
     CHECK(a.parent_id.empty());
     CHECK(a.joined_method.empty());
-    CHECK(repo.tags(kInvitee.account_id).empty());
-    CHECK(repo.count_members(org.id) == 2);
+    CHECK(repo.tags.list(kInvitee.account_id).empty());
+    CHECK(repo.accounts.count_members(org.id) == 2);
     expect_error([&] { orgs.describe_account(repo, kMgmt, kInvitee.account_id); },
                  error_code::AccountNotFoundException);
     expect_error([&] { orgs.describe_organization(repo, kInvitee); },
@@ -1392,7 +1400,7 @@ TEST_CASE_FIXTURE(HandshakeFixture,
     CHECK(orgs.accept_handshake(repo, kInvitee, again.id).state == "ACCEPTED");
     CHECK(record(kInvitee).organization_id == org.id);
     CHECK(record(kInvitee).joined_ms == clock.now_ms());
-    CHECK(repo.tags(kInvitee.account_id) == std::vector<Tag>{{"round", "2"}});
+    CHECK(repo.tags.list(kInvitee.account_id) == std::vector<Tag>{{"round", "2"}});
 }
 
 TEST_CASE_FIXTURE(HandshakeFixture,
@@ -1406,8 +1414,8 @@ TEST_CASE_FIXTURE(HandshakeFixture,
 
     orgs.leave_organization(repo, kInvitee);
     CHECK(record(kInvitee).standalone());
-    CHECK(repo.tags(kInvitee.account_id).empty());
-    CHECK(repo.count_members(org.id) == 1);
+    CHECK(repo.tags.list(kInvitee.account_id).empty());
+    CHECK(repo.accounts.count_members(org.id) == 1);
     expect_error([&] { orgs.leave_organization(repo, kInvitee); },
                  error_code::AWSOrganizationsNotInUseException);
     CHECK(record(kMgmt).organization_id == org.id);
@@ -1439,7 +1447,7 @@ TEST_CASE_FIXTURE(HandshakeFixture, "handshakes: DeleteOrganization cancels its 
     CHECK(listed_state(received(kInvitee), open.id) == "CANCELED");
     CHECK(state(kStranger, declined.id) == "DECLINED");
     CHECK(state(account(1), lapsed.id) == "EXPIRED");
-    CHECK(repo.handshakes.at(by_mail.id).state == "CANCELED");
+    CHECK(repo.handshakes.find(by_mail.id)->state == "CANCELED");
     expect_error([&] { orgs.accept_handshake(repo, kInvitee, open.id); },
                  error_code::InvalidHandshakeTransitionException);
     expect_error([&] { orgs.decline_handshake(repo, kInvitee, open.id); },
@@ -1468,8 +1476,8 @@ TEST_CASE_FIXTURE(HandshakeFixture, "handshakes: every invitation sent leaves on
     expect_refused(by_account(kInvitee.account_id), error_code::DuplicateHandshakeException);
     expect_refused(by_account(kMgmt.account_id), kHandshakeConstraint, "ALREADY_IN_AN_ORGANIZATION");
 
-    REQUIRE(repo.outbox.size() == 2);
-    const auto& first = repo.outbox[0];
+    REQUIRE(db.outbox().size() == 2);
+    const auto first = db.outbox()[0];
     CHECK(first.to == "invitee@example.com");  // the target account's registered address
     CHECK(first.handshake_id == to_account.id);
     CHECK(first.sent_ms == to_account.requested_ms);
@@ -1479,7 +1487,7 @@ TEST_CASE_FIXTURE(HandshakeFixture, "handshakes: every invitation sent leaves on
         CHECK_MESSAGE(first.body.find(needle) != std::string::npos, "body lacks " << needle << ":\n"
                                                                                   << first.body);
 
-    const auto& second = repo.outbox[1];
+    const auto second = db.outbox()[1];
     CHECK(second.to == "Juan.Perez@Example.com");  // the EMAIL target as given
     CHECK(second.handshake_id == to_address.id);
     CHECK(second.sent_ms == to_address.requested_ms);
@@ -1490,11 +1498,11 @@ TEST_CASE_FIXTURE(HandshakeFixture, "handshakes: every invitation sent leaves on
     CHECK(second.body.find("Please join us") == std::string::npos);
     CHECK(first.id != second.id);
 
-    CHECK(repo.messages("invitee@example.com").size() == 1);
+    CHECK(repo.outbox.list("invitee@example.com").size() == 1);
     // Accepting, declining and canceling send nothing further.
     orgs.accept_handshake(repo, kInvitee, to_account.id);
     orgs.cancel_handshake(repo, kMgmt, to_address.id);
-    CHECK(repo.outbox.size() == 2);
+    CHECK(db.outbox().size() == 2);
 }
 
 // --- Email addresses are case-insensitive ---------------------------------------------------
@@ -1509,7 +1517,8 @@ TEST_CASE(
     model::FakeClock clock;
     model::IdGenerator ids{99};
     model::Organizations orgs{clock, ids, {}};
-    testing::MemoryRepository repo;  // compares emails without regard to case, like SQLite
+    testing::TestStore db;  // compares emails without regard to case
+    model::Repository& repo = db.repo();
     auto enroll = [&](const std::string& id, const std::string& email) {
         auto entry = model::default_account(id);
         entry.email = email;
@@ -1542,5 +1551,5 @@ TEST_CASE(
         expect_error([&] { invite(by_account(kInvitee.account_id)); }, kHandshakeConstraint,
                      "ALREADY_IN_AN_ORGANIZATION");
     }
-    CHECK(repo.outbox.size() == repo.handshakes.size());
+    CHECK(db.outbox().size() == db.handshakes().size());
 }

@@ -6,7 +6,7 @@
 #include "model/errors.hpp"
 #include "model/organizations.hpp"
 #include "model/expect_error.hpp"
-#include "model/memory_repository.hpp"
+#include "model/test_store.hpp"
 
 using namespace localorgs;
 using model::Caller;
@@ -24,17 +24,18 @@ struct Fixture {
     model::FakeClock clock{1'700'000'000'123};
     model::IdGenerator ids{42};
     model::Organizations orgs{clock, ids, {}};
-    testing::MemoryRepository repo;
+    testing::TestStore db;
+    model::Repository& repo = db.repo();
 
     // Joins an account directly (invitations are the next issue's subject).
     void join(const std::string& account_id, const model::Organization& org) {
         auto a = orgs.known_account(repo, account_id);
-        auto rec = *repo.find_organization(org.id);
+        auto rec = *repo.organizations.find(org.id);
         a.organization_id = org.id;
         a.parent_id = rec.root_id;
         a.joined_method = "INVITED";
         a.joined_ms = clock.now_ms();
-        repo.save_account(a);
+        repo.accounts.save(a);
     }
 };
 
@@ -52,7 +53,7 @@ TEST_CASE_FIXTURE(Fixture, "CreateOrganization answers the full Organization sha
     CHECK(org.available_policy_types[0].type == "SERVICE_CONTROL_POLICY");
     CHECK(org.available_policy_types[0].status == "ENABLED");
 
-    auto mgmt = *repo.find_account("111111111111");
+    auto mgmt = *repo.accounts.find("111111111111");
     CHECK(mgmt.organization_id == org.id);
     CHECK(mgmt.joined_method == "CREATED");
     CHECK(mgmt.joined_ms == clock.now_ms());
@@ -78,7 +79,7 @@ TEST_CASE_FIXTURE(Fixture, "an account already in an organization cannot create 
 
 TEST_CASE_FIXTURE(Fixture, "callers are registered on first sight with the documented defaults") {
     expect_error([&] { orgs.describe_organization(repo, kStranger); }, error_code::AWSOrganizationsNotInUseException);
-    auto a = repo.find_account("333333333333");
+    auto a = repo.accounts.find("333333333333");
     REQUIRE(a);
     CHECK(a->email == "account-333333333333@example.com");
     CHECK(a->name == "Account 333333333333");
@@ -111,14 +112,14 @@ TEST_CASE_FIXTURE(Fixture, "DeleteOrganization refuses while members remain, the
     join(kMember.account_id, org);
     expect_error([&] { orgs.delete_organization(repo, kMgmt); }, error_code::OrganizationNotEmptyException);
 
-    auto m = *repo.find_account(kMember.account_id);
+    auto m = *repo.accounts.find(kMember.account_id);
     m.organization_id.clear();
-    repo.save_account(m);
-    orgs.tag_resource(repo, kMgmt, repo.find_organization(org.id)->root_id, {{"k", "v"}});
+    repo.accounts.save(m);
+    orgs.tag_resource(repo, kMgmt, repo.organizations.find(org.id)->root_id, {{"k", "v"}});
     orgs.delete_organization(repo, kMgmt);
-    CHECK(!repo.find_organization(org.id));
-    CHECK(repo.find_account(kMgmt.account_id)->standalone());
-    CHECK(repo.tag_map.empty());
+    CHECK(!repo.organizations.find(org.id));
+    CHECK(repo.accounts.find(kMgmt.account_id)->standalone());
+    CHECK(db.tags().empty());
     expect_error([&] { orgs.describe_organization(repo, kMgmt); }, error_code::AWSOrganizationsNotInUseException);
     CHECK(orgs.create_organization(repo, kMgmt, std::nullopt).id != org.id);
 }
@@ -154,7 +155,7 @@ TEST_CASE_FIXTURE(Fixture, "ListAccounts pages by MaxResults and returns every a
     PageRequest garbage{std::nullopt, std::string("not a token!")};
     expect_error([&] { orgs.list_accounts(repo, kMgmt, garbage); }, error_code::InvalidInputException,
                  "INVALID_NEXT_TOKEN");
-    auto root = repo.find_organization(org.id)->root_id;
+    auto root = repo.organizations.find(org.id)->root_id;
     PageRequest foreign{std::nullopt, first.next_token};
     expect_error([&] { orgs.list_accounts_for_parent(repo, kMgmt, root, foreign); },
                  error_code::InvalidInputException, "INVALID_NEXT_TOKEN");
@@ -165,7 +166,7 @@ TEST_CASE_FIXTURE(Fixture, "ListAccounts pages by MaxResults and returns every a
 TEST_CASE_FIXTURE(Fixture, "accounts: DescribeAccount, ListParents, ListChildren, ListAccountsForParent") {
     auto org = orgs.create_organization(repo, kMgmt, std::nullopt);
     join(kMember.account_id, org);
-    auto root = repo.find_organization(org.id)->root_id;
+    auto root = repo.organizations.find(org.id)->root_id;
 
     auto a = orgs.describe_account(repo, kMgmt, kMember.account_id);
     CHECK(a.arn == "arn:aws:organizations::111111111111:account/" + org.id + "/222222222222");
@@ -198,7 +199,7 @@ TEST_CASE_FIXTURE(Fixture, "accounts: DescribeAccount, ListParents, ListChildren
 TEST_CASE_FIXTURE(Fixture, "tags on accounts and the root, all or nothing") {
     auto org = orgs.create_organization(repo, kMgmt, std::nullopt);
     join(kMember.account_id, org);
-    auto root = repo.find_organization(org.id)->root_id;
+    auto root = repo.organizations.find(org.id)->root_id;
 
     orgs.tag_resource(repo, kMgmt, kMember.account_id, {{"team", "blue"}, {"env", ""}});
     orgs.tag_resource(repo, kMgmt, kMember.account_id, {{"team", "red"}});
@@ -232,9 +233,9 @@ TEST_CASE_FIXTURE(Fixture, "tags on accounts and the root, all or nothing") {
     CHECK(orgs.list_tags_for_resource(repo, kMgmt, kMember.account_id, std::nullopt).items.size() == 50);
     expect_error([&] { orgs.tag_resource(repo, kMgmt, kMember.account_id, {{"0k", "changed"}, {"new", "x"}}); },
                  error_code::ConstraintViolationException, "MAX_TAG_LIMIT_EXCEEDED");
-    CHECK(repo.tag_map[kMember.account_id]["0k"] == "v");
+    CHECK(db.tags()[kMember.account_id]["0k"] == "v");
     orgs.tag_resource(repo, kMgmt, kMember.account_id, {{"0k", "changed"}});  // replacing stays at 50
-    CHECK(repo.tag_map[kMember.account_id]["0k"] == "changed");
+    CHECK(db.tags()[kMember.account_id]["0k"] == "changed");
 
     PageRequest bad{std::nullopt, std::string("abc")};
     expect_error([&] { orgs.list_tags_for_resource(repo, kMgmt, root, bad.next_token); },
@@ -247,7 +248,7 @@ TEST_CASE_FIXTURE(Fixture, "register_account updates the registry and keeps memb
     entry.email = "boss@example.com";
     entry.name = "Boss";
     orgs.register_account(repo, entry);
-    CHECK(repo.find_account(kMgmt.account_id)->organization_id == org.id);
+    CHECK(repo.accounts.find(kMgmt.account_id)->organization_id == org.id);
     CHECK(orgs.describe_organization(repo, kMgmt).master_account_email == "boss@example.com");
 
     auto other = model::default_account("444444444444");

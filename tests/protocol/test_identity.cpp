@@ -173,7 +173,7 @@ namespace {
 bool registered(testing::ApiFixture& f, const std::string& account) {
     // Runs after everything submitted before it: the database thread works in order.
     std::promise<bool> known;
-    f.db.submit([&](model::Repository& repo) { known.set_value(repo.find_account(account).has_value()); },
+    f.db.submit([&](model::Repository& repo) { known.set_value(repo.accounts.find(account).has_value()); },
                 [](std::exception_ptr) {});
     return known.get_future().get();
 }

@@ -77,44 +77,44 @@ TEST_CASE("state survives closing and reopening the database") {
     {
         SqliteStore store(path);
         store.transact([](model::Repository& r) {
-            r.save_organization(organization());
-            r.save_account(member("111111111111", "o-abcdefghij", "r-ab12"));
-            r.save_account(member("222222222222", "o-abcdefghij", "r-ab12"));
-            r.save_account(model::default_account("333333333333"));
-            r.put_tags("222222222222", std::vector<model::Tag>{{"b", "2"}, {"a", ""}});
-            r.save_setting("clock_offset_ms", "1234");
+            r.organizations.save(organization());
+            r.accounts.save(member("111111111111", "o-abcdefghij", "r-ab12"));
+            r.accounts.save(member("222222222222", "o-abcdefghij", "r-ab12"));
+            r.accounts.save(model::default_account("333333333333"));
+            r.tags.put("222222222222", std::vector<model::Tag>{{"b", "2"}, {"a", ""}});
+            r.settings.save("clock_offset_ms", "1234");
         });
     }
     SqliteStore reopened(path);
     reopened.transact([](model::Repository& r) {
-        auto org = r.find_organization("o-abcdefghij");
+        auto org = r.organizations.find("o-abcdefghij");
         REQUIRE(org);
         CHECK(org->quotas.max_accounts == 25);
         CHECK(org->quotas.invitations_per_day == 40);
         CHECK(org->quotas.initialization_seconds == 3);
         CHECK(org->root_id == "r-ab12");
-        auto a = r.find_account("222222222222");
+        auto a = r.accounts.find("222222222222");
         REQUIRE(a);
         CHECK(a->organization_id == "o-abcdefghij");
         CHECK(a->joined_ms == 1'700'000'000'500);
         CHECK(a->joined_method == "INVITED");
-        CHECK(r.find_account("333333333333")->standalone());
-        auto tags = r.tags("222222222222");
+        CHECK(r.accounts.find("333333333333")->standalone());
+        auto tags = r.tags.list("222222222222");
         REQUIRE(tags.size() == 2);
         CHECK(tags[0] == model::Tag{"a", ""});
         CHECK(tags[1] == model::Tag{"b", "2"});
-        CHECK(r.setting("clock_offset_ms") == std::optional<std::string>("1234"));
-        CHECK(r.find_account_by_email("account-333333333333@example.com")->id == "333333333333");
+        CHECK(r.settings.get("clock_offset_ms") == std::optional<std::string>("1234"));
+        CHECK(r.accounts.find_by_email("account-333333333333@example.com")->id == "333333333333");
     });
 }
 
 TEST_CASE("a failed unit of work leaves nothing behind") {
     SqliteStore store(":memory:");
     CHECK_THROWS(store.transact([](model::Repository& r) {
-        r.save_account(model::default_account("111111111111"));
+        r.accounts.save(model::default_account("111111111111"));
         throw std::runtime_error("boom");
     }));
-    store.transact([](model::Repository& r) { CHECK(!r.find_account("111111111111")); });
+    store.transact([](model::Repository& r) { CHECK(!r.accounts.find("111111111111")); });
 }
 
 TEST_CASE("members are served in id order by keyset, per organization and parent") {
@@ -123,22 +123,22 @@ TEST_CASE("members are served in id order by keyset, per organization and parent
         for (const char* id : {"o-one1234567", "o-two1234567"}) {
             auto o = organization();
             o.id = id;
-            r.save_organization(o);
+            r.organizations.save(o);
         }
-        for (int i = 9; i >= 0; --i) r.save_account(member("10000000000" + std::to_string(i), "o-one1234567", "r-aaaa"));
-        r.save_account(member("200000000000", "o-two1234567", "r-bbbb"));
-        r.save_account(member("100000000011", "o-one1234567", "ou-aaaa-12345678"));
+        for (int i = 9; i >= 0; --i) r.accounts.save(member("10000000000" + std::to_string(i), "o-one1234567", "r-aaaa"));
+        r.accounts.save(member("200000000000", "o-two1234567", "r-bbbb"));
+        r.accounts.save(member("100000000011", "o-one1234567", "ou-aaaa-12345678"));
     });
     store.transact([](model::Repository& r) {
-        auto first = r.members("o-one1234567", "", "", 4);
+        auto first = r.accounts.members("o-one1234567", "", "", 4);
         REQUIRE(first.size() == 4);
         CHECK(first[0].id == "100000000000");
         CHECK(first[3].id == "100000000003");
-        auto next = r.members("o-one1234567", "", first.back().id, 100);
+        auto next = r.accounts.members("o-one1234567", "", first.back().id, 100);
         CHECK(next.size() == 7);
-        CHECK(r.members("o-one1234567", "r-aaaa", "", 100).size() == 10);
-        CHECK(r.count_members("o-one1234567") == 11);
-        CHECK(r.count_members("o-two1234567") == 1);
+        CHECK(r.accounts.members("o-one1234567", "r-aaaa", "", 100).size() == 10);
+        CHECK(r.accounts.count_members("o-one1234567") == 11);
+        CHECK(r.accounts.count_members("o-two1234567") == 1);
     });
 }
 
@@ -192,15 +192,15 @@ TEST_CASE("wipe forgets everything but the schema") {
     testing::TempDir dir;
     SqliteStore store(dir.file("w.db"));
     store.transact([](model::Repository& r) {
-        r.save_organization(organization());
-        r.save_account(model::default_account("111111111111"));
-        r.put_tags("111111111111", std::vector<model::Tag>{{"a", "b"}});
+        r.organizations.save(organization());
+        r.accounts.save(model::default_account("111111111111"));
+        r.tags.put("111111111111", std::vector<model::Tag>{{"a", "b"}});
         r.wipe();
     });
     store.transact([](model::Repository& r) {
-        CHECK(r.all_accounts().empty());
-        CHECK(!r.find_organization("o-abcdefghij"));
-        CHECK(r.tags("111111111111").empty());
+        CHECK(r.accounts.all().empty());
+        CHECK(!r.organizations.find("o-abcdefghij"));
+        CHECK(r.tags.list("111111111111").empty());
     });
     CHECK(store.schema_version() == storage::latest_schema_version());
 }
@@ -228,42 +228,42 @@ TEST_CASE("handshakes, the outbox and email lookups survive a reopen") {
     {
         SqliteStore store(path);
         store.transact([&](model::Repository& r) {
-            r.save_organization(organization());
-            r.save_handshake(h);
+            r.organizations.save(organization());
+            r.handshakes.save(h);
             auto a = model::default_account("222222222222");
             a.email = "Juan@Example.com";
-            r.save_account(a);
-            r.add_message({"m-1", "Juan@Example.com", "subject", "body", h.id, 1000});
+            r.accounts.save(a);
+            r.outbox.add({"m-1", "Juan@Example.com", "subject", "body", h.id, 1000});
         });
     }
     SqliteStore store(path);
     store.transact([&](model::Repository& r) {
-        auto back = r.find_handshake(h.id);
+        auto back = r.handshakes.find(h.id);
         REQUIRE(back);
         CHECK(back->target_id == "Juan@Example.com");
         CHECK(back->notes == std::optional<std::string>("welcome"));
         CHECK(back->tags == h.tags);
         CHECK(back->closed_ms == 0);
         CHECK(back->recipient_account_id.empty());
-        CHECK(r.find_open_invitation("o-abcdefghij", "", "juan@example.com", 1500));
-        CHECK(!r.find_open_invitation("o-abcdefghij", "", "juan@example.com", 2000));  // lapsed
-        CHECK(!r.find_open_invitation("o-abcdefghij", "", "", 1500));
-        CHECK(r.count_open_invitations("o-abcdefghij", 1500) == 1);
-        CHECK(r.invitation_rate_reached("o-abcdefghij", 999, 1));
-        CHECK(!r.invitation_rate_reached("o-abcdefghij", 999, 2));
-        CHECK(!r.invitation_rate_reached("o-abcdefghij", 1000, 1));
+        CHECK(r.handshakes.find_open_invitation("o-abcdefghij", "", "juan@example.com", 1500));
+        CHECK(!r.handshakes.find_open_invitation("o-abcdefghij", "", "juan@example.com", 2000));  // lapsed
+        CHECK(!r.handshakes.find_open_invitation("o-abcdefghij", "", "", 1500));
+        CHECK(r.handshakes.count_open_invitations("o-abcdefghij", 1500) == 1);
+        CHECK(r.handshakes.invitation_rate_reached("o-abcdefghij", 999, 1));
+        CHECK(!r.handshakes.invitation_rate_reached("o-abcdefghij", 999, 2));
+        CHECK(!r.handshakes.invitation_rate_reached("o-abcdefghij", 1000, 1));
         model::HandshakeQuery q;
         q.recipient_email = "juan@example.com";
         q.visible_at = 1500;
-        CHECK(r.list_handshakes(q).size() == 1);
+        CHECK(r.handshakes.list(q).size() == 1);
         q.action = "ENABLE_ALL_FEATURES";
-        CHECK(r.list_handshakes(q).empty());
-        CHECK(r.find_account_by_email("juan@EXAMPLE.com")->id == "222222222222");
-        CHECK(r.messages("juan@example.com").size() == 1);
-        CHECK(r.messages("").size() == 1);
-        CHECK(r.messages("other@example.com").empty());
-        r.clear_messages();
-        CHECK(r.messages("").empty());
+        CHECK(r.handshakes.list(q).empty());
+        CHECK(r.accounts.find_by_email("juan@EXAMPLE.com")->id == "222222222222");
+        CHECK(r.outbox.list("juan@example.com").size() == 1);
+        CHECK(r.outbox.list("").size() == 1);
+        CHECK(r.outbox.list("other@example.com").empty());
+        r.outbox.clear();
+        CHECK(r.outbox.list("").empty());
     });
 }
 
@@ -273,17 +273,17 @@ TEST_CASE("group commit: units share one transaction, a failing unit is undone a
     {
         SqliteStore store(path);
         std::vector<model::UnitOfWork> units;
-        units.push_back({[](model::Repository& r) { r.save_account(model::default_account("111111111111")); }, nullptr});
+        units.push_back({[](model::Repository& r) { r.accounts.save(model::default_account("111111111111")); }, nullptr});
         units.push_back({[](model::Repository& r) {
-                             r.save_account(model::default_account("222222222222"));
+                             r.accounts.save(model::default_account("222222222222"));
                              throw std::runtime_error("refused");
                          },
                          nullptr});
         units.push_back({[](model::Repository& r) {
                              // Sees what the earlier units of the batch left, as serial calls would.
-                             CHECK(r.find_account("111111111111"));
-                             CHECK(!r.find_account("222222222222"));
-                             r.save_account(model::default_account("333333333333"));
+                             CHECK(r.accounts.find("111111111111"));
+                             CHECK(!r.accounts.find("222222222222"));
+                             r.accounts.save(model::default_account("333333333333"));
                          },
                          nullptr});
         store.transact_each(units);
@@ -293,9 +293,9 @@ TEST_CASE("group commit: units share one transaction, a failing unit is undone a
     }
     SqliteStore reopened(path);
     reopened.transact([](model::Repository& r) {
-        CHECK(r.find_account("111111111111"));
-        CHECK(!r.find_account("222222222222"));
-        CHECK(r.find_account("333333333333"));
+        CHECK(r.accounts.find("111111111111"));
+        CHECK(!r.accounts.find("222222222222"));
+        CHECK(r.accounts.find("333333333333"));
     });
 }
 
@@ -307,18 +307,18 @@ TEST_CASE("group commit: a unit refused before it writes costs the batch nothing
         std::vector<model::UnitOfWork> units;
         units.push_back({[&](model::Repository& r) {
                              ++runs[0];
-                             r.save_account(model::default_account("111111111111"));
+                             r.accounts.save(model::default_account("111111111111"));
                          },
                          nullptr});
         units.push_back({[&, fail_after_write](model::Repository& r) {
                              ++runs[1];
-                             if (fail_after_write) r.save_account(model::default_account("222222222222"));
+                             if (fail_after_write) r.accounts.save(model::default_account("222222222222"));
                              throw std::runtime_error("refused");
                          },
                          nullptr});
         units.push_back({[&](model::Repository& r) {
                              ++runs[2];
-                             r.save_account(model::default_account("333333333333"));
+                             r.accounts.save(model::default_account("333333333333"));
                          },
                          nullptr});
         store.transact_each(units);
@@ -335,9 +335,9 @@ TEST_CASE("group commit: a unit refused before it writes costs the batch nothing
     CHECK(runs[1] == 3);
     CHECK(runs[2] == 2);  // the first pass stopped at the unit that wrote and failed
     store.transact([](model::Repository& r) {
-        CHECK(r.find_account("111111111111"));
-        CHECK(!r.find_account("222222222222"));
-        CHECK(r.find_account("333333333333"));
+        CHECK(r.accounts.find("111111111111"));
+        CHECK(!r.accounts.find("222222222222"));
+        CHECK(r.accounts.find("333333333333"));
     });
 }
 
@@ -348,7 +348,7 @@ TEST_CASE("the write-ahead log is folded back by a thread of its own, and stays 
     int next = 0;
     auto commit = [&] {
         store.transact([&](model::Repository& r) {
-            r.save_account(model::default_account(std::to_string(100000000000LL + next++)));
+            r.accounts.save(model::default_account(std::to_string(100000000000LL + next++)));
         });
     };
     // Commits with pauses: the checkpointer thread catches up in them.
@@ -365,25 +365,25 @@ TEST_CASE("the write-ahead log is folded back by a thread of its own, and stays 
     const auto frame = 4096 + 24;
     CHECK(store.checkpoints().inline_ > 0);
     CHECK(std::filesystem::file_size(path + "-wal") < std::uintmax_t(3 * storage::Checkpointer::kInlineFrames) * frame);
-    store.transact([&](model::Repository& r) { CHECK(r.find_account(std::to_string(100000000000LL + next - 1))); });
+    store.transact([&](model::Repository& r) { CHECK(r.accounts.find(std::to_string(100000000000LL + next - 1))); });
 }
 
 TEST_CASE("reads run beside the writer on a connection that sees every commit and cannot write") {
     testing::TempDir dir;
     SqliteStore store(dir.file("read.db"));
-    store.transact([](model::Repository& r) { r.save_account(model::default_account("111111111111")); });
+    store.transact([](model::Repository& r) { r.accounts.save(model::default_account("111111111111")); });
     bool seen = false;
-    CHECK(store.read([&](model::Repository& r) { seen = r.find_account("111111111111").has_value(); }));
+    CHECK(store.read([&](model::Repository& r) { seen = r.accounts.find("111111111111").has_value(); }));
     CHECK(seen);
 
     // A read that needs a write after all reports it, and nothing of it lands.
-    CHECK(!store.read([](model::Repository& r) { r.save_account(model::default_account("222222222222")); }));
-    store.transact([](model::Repository& r) { CHECK(!r.find_account("222222222222")); });
+    CHECK(!store.read([](model::Repository& r) { r.accounts.save(model::default_account("222222222222")); }));
+    store.transact([](model::Repository& r) { CHECK(!r.accounts.find("222222222222")); });
 
     // Errors of the work itself pass through, and the connection serves the next read.
     CHECK_THROWS_AS(store.read([](model::Repository&) { throw std::runtime_error("refused"); }), std::runtime_error);
-    store.transact([](model::Repository& r) { r.save_account(model::default_account("333333333333")); });
-    CHECK(store.read([&](model::Repository& r) { seen = r.find_account("333333333333").has_value(); }));
+    store.transact([](model::Repository& r) { r.accounts.save(model::default_account("333333333333")); });
+    CHECK(store.read([&](model::Repository& r) { seen = r.accounts.find("333333333333").has_value(); }));
     CHECK(seen);
 
     // Reads from several threads at once each get a connection of their own.
@@ -393,7 +393,7 @@ TEST_CASE("reads run beside the writer on a connection that sees every commit an
         readers.emplace_back([&] {
             for (int i = 0; i < 200; ++i)
                 if (store.read([&](model::Repository& r) {
-                        if (r.find_account("111111111111")) ++found;
+                        if (r.accounts.find("111111111111")) ++found;
                     }) == false)
                     return;
         });
@@ -435,50 +435,50 @@ TEST_CASE("the counters kept by triggers match the rows, through every change an
     {
         SqliteStore store(path);
         store.transact([&](model::Repository& r) {
-            r.save_organization(organization());
-            r.save_account(member("111111111111", "o-abcdefghij", "r-ab12"));
-            r.save_account(member("222222222222", "o-abcdefghij", "r-ab12"));
-            r.save_account(member("222222222222", "o-abcdefghij", "r-ab12"));  // saved again: no double count
-            r.save_account(model::default_account("333333333333"));
-            CHECK(r.count_members("o-abcdefghij") == 2);
+            r.organizations.save(organization());
+            r.accounts.save(member("111111111111", "o-abcdefghij", "r-ab12"));
+            r.accounts.save(member("222222222222", "o-abcdefghij", "r-ab12"));
+            r.accounts.save(member("222222222222", "o-abcdefghij", "r-ab12"));  // saved again: no double count
+            r.accounts.save(model::default_account("333333333333"));
+            CHECK(r.accounts.count_members("o-abcdefghij") == 2);
             auto moved = member("333333333333", "o-abcdefghij", "r-ab12");
-            r.save_account(moved);  // joins
-            CHECK(r.count_members("o-abcdefghij") == 3);
-            r.save_account(model::default_account("222222222222"));  // leaves
-            CHECK(r.count_members("o-abcdefghij") == 2);
-            r.save_organization(organization());  // saving the organization keeps its counts
-            CHECK(r.count_members("o-abcdefghij") == 2);
+            r.accounts.save(moved);  // joins
+            CHECK(r.accounts.count_members("o-abcdefghij") == 3);
+            r.accounts.save(model::default_account("222222222222"));  // leaves
+            CHECK(r.accounts.count_members("o-abcdefghij") == 2);
+            r.organizations.save(organization());  // saving the organization keeps its counts
+            CHECK(r.accounts.count_members("o-abcdefghij") == 2);
 
-            r.save_handshake(invite("h-00000000000000000000000000000001", 10'000));
-            r.save_handshake(invite("h-00000000000000000000000000000002", 20'000));
+            r.handshakes.save(invite("h-00000000000000000000000000000001", 10'000));
+            r.handshakes.save(invite("h-00000000000000000000000000000002", 20'000));
             auto h3 = invite("h-00000000000000000000000000000003", 30'000);
-            r.save_handshake(h3);
-            CHECK(r.count_open_invitations("o-abcdefghij", 10'500) == 3);
+            r.handshakes.save(h3);
+            CHECK(r.handshakes.count_open_invitations("o-abcdefghij", 10'500) == 3);
             h3.state = "ACCEPTED";
             h3.closed_ms = 30'100;
-            r.save_handshake(h3);
-            r.save_handshake(h3);  // the same state again changes nothing
-            CHECK(r.count_open_invitations("o-abcdefghij", 10'500) == 2);
+            r.handshakes.save(h3);
+            r.handshakes.save(h3);  // the same state again changes nothing
+            CHECK(r.handshakes.count_open_invitations("o-abcdefghij", 10'500) == 2);
             // At 11 000 the first has lapsed: it is written down as EXPIRED and not counted.
-            CHECK(r.count_open_invitations("o-abcdefghij", 11'000) == 1);
-            CHECK(r.find_handshake("h-00000000000000000000000000000001")->state == "EXPIRED");
-            CHECK(r.invitation_rate_reached("o-abcdefghij", 0, 2));  // 1 and 2; 3 was accepted
-            CHECK(!r.invitation_rate_reached("o-abcdefghij", 0, 3));
-            CHECK(!r.invitation_rate_reached("o-abcdefghij", 10'000, 2));
+            CHECK(r.handshakes.count_open_invitations("o-abcdefghij", 11'000) == 1);
+            CHECK(r.handshakes.find("h-00000000000000000000000000000001")->state == "EXPIRED");
+            CHECK(r.handshakes.invitation_rate_reached("o-abcdefghij", 0, 2));  // 1 and 2; 3 was accepted
+            CHECK(!r.handshakes.invitation_rate_reached("o-abcdefghij", 0, 3));
+            CHECK(!r.handshakes.invitation_rate_reached("o-abcdefghij", 10'000, 2));
         });
         CHECK(truth(store, "SELECT member_count FROM organizations") ==
               truth(store, "SELECT COUNT(*) FROM accounts WHERE organization_id = 'o-abcdefghij'"));
     }
     SqliteStore reopened(path);
     reopened.transact([&](model::Repository& r) {
-        CHECK(r.count_members("o-abcdefghij") == 2);
-        CHECK(r.count_open_invitations("o-abcdefghij", 11'000) == 1);
+        CHECK(r.accounts.count_members("o-abcdefghij") == 2);
+        CHECK(r.handshakes.count_open_invitations("o-abcdefghij", 11'000) == 1);
         r.wipe();
     });
     reopened.transact([&](model::Repository& r) {
-        r.save_organization(organization());
-        CHECK(r.count_members("o-abcdefghij") == 0);
-        CHECK(r.count_open_invitations("o-abcdefghij", 0) == 0);
-        CHECK(!r.invitation_rate_reached("o-abcdefghij", 0, 1));
+        r.organizations.save(organization());
+        CHECK(r.accounts.count_members("o-abcdefghij") == 0);
+        CHECK(r.handshakes.count_open_invitations("o-abcdefghij", 0) == 0);
+        CHECK(!r.handshakes.invitation_rate_reached("o-abcdefghij", 0, 1));
     });
 }

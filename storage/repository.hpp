@@ -1,0 +1,48 @@
+#pragma once
+// The model's Repository over one SQLite connection: one implementation per kind of entity, each
+// in its own file with its SQL (storage/accounts.cpp, storage/handshakes.cpp, ...), sharing the
+// connection's prepared statements. All calls must come from the thread that owns the connection.
+#include <memory>
+
+#include "model/repository.hpp"
+#include "storage/sqlite.hpp"
+
+namespace localorgs::storage {
+
+// One factory per kind of entity, defined next to its SQL.
+std::unique_ptr<model::AccountRepository> sqlite_accounts(Statements& statements);
+std::unique_ptr<model::OrganizationRepository> sqlite_organizations(Statements& statements);
+std::unique_ptr<model::TagRepository> sqlite_tags(Statements& statements);
+std::unique_ptr<model::HandshakeRepository> sqlite_handshakes(Statements& statements);
+std::unique_ptr<model::OutboxRepository> sqlite_outbox(Statements& statements);
+std::unique_ptr<model::SettingRepository> sqlite_settings(Statements& statements);
+
+// The parts, built before the model::Repository base that refers to them.
+struct SqliteParts {
+    explicit SqliteParts(Connection& conn);
+    Statements statements;
+    std::unique_ptr<model::AccountRepository> accounts_;
+    std::unique_ptr<model::OrganizationRepository> organizations_;
+    std::unique_ptr<model::TagRepository> tags_;
+    std::unique_ptr<model::HandshakeRepository> handshakes_;
+    std::unique_ptr<model::OutboxRepository> outbox_;
+    std::unique_ptr<model::SettingRepository> settings_;
+};
+
+class SqliteRepository final : private SqliteParts, public model::Repository {
+public:
+    explicit SqliteRepository(Connection& conn);
+    // Ends every query still open, before a commit.
+    void finish_reads() { statements.finish_all(); }
+    void wipe() override;
+};
+
+// Empty strings are stored as NULL so "none" has one spelling in the database.
+inline void bind_optional_text(Statement& s, int index, std::string_view v) {
+    if (v.empty())
+        s.bind_null(index);
+    else
+        s.bind(index, v);
+}
+
+}  // namespace localorgs::storage
