@@ -18,8 +18,8 @@ Clients:
   golang-github-aws-aws-sdk-go-v2-dev (1.17.1) with golang-go (1.19), both installed by
   `tools/deps --test`. tests/e2e/go is built offline from Debian's packaged sources in GOPATH mode
   into the build tree, and reused while its sources, the Go version and the SDK are unchanged.
-  Required (in CI; on a developer machine without them the Go tests skip, saying so). Beside the
-  flow it checks what a typed SDK adds: ListAccounts through its paginator, and
+  Without them the Go tests skip on a developer's machine and fail in CI (harness.require). Beside
+  the flow it checks what a typed SDK adds: ListAccounts through its paginator, and
   DuplicateHandshakeException / ConstraintViolationException (with its Reason) matched by errors.As.
   The Go SDK reads AWS_ENDPOINT_URL(_ORGANIZATIONS) only since its release of 2023-11-01 (the one
   that added aws.Config.BaseEndpoint): with an older one, such as Debian 12's, the Go environment
@@ -64,15 +64,6 @@ GO_RUN_TIMEOUT = 120  # seconds for one run of the Go program
 DEBIAN_GOPATH = "/usr/share/gocode"
 GO_SDK = os.path.join(DEBIAN_GOPATH, "src", "github.com", "aws", "aws-sdk-go-v2")
 GO_SDK_PACKAGES = "golang-go golang-github-aws-aws-sdk-go-v2-dev"
-
-
-def require(test, condition, reason):
-    """Stand-in for harness.require until it lands: skips, but fails when CI is set."""
-    if condition:
-        return
-    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
-        test.fail(f"missing prerequisite (CI must provide it): {reason}")
-    test.skipTest(reason)
 
 
 # First releases that read AWS_ENDPOINT_URL (AWS's announcement of configurable endpoint URLs).
@@ -482,9 +473,10 @@ class ClientMatrixTest(ServerTestCase):
 
     def go_program(self):
         version = go_version()
-        require(self, version is not None, f"no go on PATH; tools/deps --test installs {GO_SDK_PACKAGES}")
-        require(self, go_sdk_present(), f"the AWS SDK for Go v2 is not in {GO_SDK}; "
-                                        f"tools/deps --test installs {GO_SDK_PACKAGES}")
+        # CI's to provide: tools/deps --test installs both from Debian.
+        harness.require(self, version is not None, f"no go on PATH; tools/deps --test installs {GO_SDK_PACKAGES}")
+        harness.require(self, go_sdk_present(), f"the AWS SDK for Go v2 is not in {GO_SDK}; "
+                                                f"tools/deps --test installs {GO_SDK_PACKAGES}")
         exe, took = go_flow_binary()
         if took is not None:
             print(f"clients: built tests/e2e/go with {version} in {took:.1f} s", file=sys.stderr)
