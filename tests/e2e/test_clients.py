@@ -14,6 +14,17 @@ Clients:
 - AWS SDK for JavaScript v3: @aws-sdk/client-organizations at the version pinned in
   tests/e2e/js/package-lock.json, installed with `npm ci` into the build tree on first use and
   reused while the lock file and the Node.js version stay the same. Required.
+- AWS SDK for Go v2 (the SDK Terraform's AWS provider is built on): Debian 12's
+  golang-github-aws-aws-sdk-go-v2-dev (1.17.1) with golang-go (1.19), both installed by
+  `tools/deps --test`. tests/e2e/go is built offline from Debian's packaged sources in GOPATH mode
+  into the build tree, and reused while its sources, the Go version and the SDK are unchanged.
+  Without them the Go tests skip on a developer's machine and fail in CI (harness.require). Beside
+  the flow it checks what a typed SDK adds: ListAccounts through its paginator, and
+  DuplicateHandshakeException / ConstraintViolationException (with its Reason) matched by errors.As.
+  The Go SDK reads AWS_ENDPOINT_URL(_ORGANIZATIONS) only since its release of 2023-11-01 (the one
+  that added aws.Config.BaseEndpoint): with an older one, such as Debian 12's, the Go environment
+  test asserts that the variables are ignored (the client goes to AWS's own endpoint, which the
+  program refuses to contact).
 
 AWS_ENDPOINT_URL is read by AWS CLI 1.29.0 / 2.13.0 and later, and by botocore 1.31.0 (boto3
 1.28.0) and later. For an older client the environment-variable test checks what the README's
@@ -27,6 +38,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import unittest
 from unittest import mock
 
@@ -44,6 +56,15 @@ from harness import (CLI_TIMEOUT, HTTP_TIMEOUT, ORG_ID, ServerTestCase, binary_p
 JS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "js")
 NPM_TIMEOUT = 600  # seconds for `npm ci` with a cold cache
 NODE_TIMEOUT = 120  # seconds for one run of the JavaScript flow
+
+GO_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "go")
+GO_BUILD_TIMEOUT = 420  # seconds for a cold build (the SDK compiles from source), within ctest's 600
+GO_RUN_TIMEOUT = 120  # seconds for one run of the Go program
+# Where Debian's golang-*-dev packages put their sources: a GOPATH.
+DEBIAN_GOPATH = "/usr/share/gocode"
+GO_SDK = os.path.join(DEBIAN_GOPATH, "src", "github.com", "aws", "aws-sdk-go-v2")
+GO_SDK_PACKAGES = "golang-go golang-github-aws-aws-sdk-go-v2-dev"
+
 
 # First releases that read AWS_ENDPOINT_URL (AWS's announcement of configurable endpoint URLs).
 CLI_ENV_ENDPOINT_SINCE = {1: (1, 29, 0), 2: (2, 13, 0)}
@@ -139,6 +160,101 @@ def js_node_modules():
 def js_sdk_version(modules):
     with open(os.path.join(modules, "@aws-sdk", "client-organizations", "package.json"), encoding="utf-8") as f:
         return json.load(f)["version"]
+
+
+# --- the Go SDK -----------------------------------------------------------------------------------
+
+def go_version():
+    """`go version`'s answer, or None without a go on PATH."""
+    if shutil.which("go") is None:
+        return None
+    out = subprocess.run(["go", "version"], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+                         env=clean_env({"GOTOOLCHAIN": "local"}))
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def go_sdk_present():
+    return os.path.isfile(os.path.join(GO_SDK, "service", "organizations", "api_client.go"))
+
+
+def go_flow_binary():
+    """The program of tests/e2e/go, built into the build tree next to the binary.
+
+    GOPATH mode (GO111MODULE=off) over Debian's packaged sources: no module proxy, no network, no
+    go.mod to keep in step with what Debian ships. The build cache lives in the build tree too;
+    the program is rebuilt only when its sources, the Go version or the SDK's version files change.
+    Returns (path, seconds the build took, or None when it was reused).
+    """
+    target = os.path.join(os.path.dirname(binary_path()), "e2e-go")
+    digest = hashlib.sha256(go_version().encode())
+    for name in sorted(os.listdir(GO_DIR)):
+        if name.endswith(".go"):
+            with open(os.path.join(GO_DIR, name), "rb") as f:
+                digest.update(name.encode() + b"\0" + f.read())
+    for module in ("aws", "config", os.path.join("service", "organizations"), os.path.join("..", "smithy-go")):
+        try:
+            with open(os.path.join(GO_SDK, module, "go_module_metadata.go"), "rb") as f:
+                digest.update(f.read())
+        except OSError:
+            pass
+    exe = os.path.join(target, "orgs-flow-" + digest.hexdigest()[:16])
+    if os.access(exe, os.X_OK):
+        return exe, None
+    os.makedirs(target, exist_ok=True)
+    env = clean_env({
+        "GO111MODULE": "off",
+        "GOPATH": DEBIAN_GOPATH,
+        "GOCACHE": os.path.join(target, "cache"),
+        "GOENV": "off",  # no user go.env settings
+        "GOFLAGS": "-buildvcs=false",  # also replaces any GOFLAGS of the developer's
+        "GOPROXY": "off",
+        "GOTOOLCHAIN": "local",
+        "CGO_ENABLED": "0",
+    })
+    partial = f"{exe}.{os.getpid()}.partial"
+    started = time.monotonic()
+    p = subprocess.run(["go", "build", "-trimpath", "-o", partial, "."], cwd=GO_DIR, capture_output=True, text=True,
+                       timeout=GO_BUILD_TIMEOUT, stdin=subprocess.DEVNULL, env=env)
+    took = time.monotonic() - started
+    if p.returncode != 0:
+        raise AssertionError(f"go build of {GO_DIR} failed with {p.returncode}:\n"
+                             f"{p.stdout[-3000:]}\n{p.stderr[-3000:]}")
+    os.replace(partial, exe)
+    for name in os.listdir(target):
+        if name.startswith("orgs-flow-") and os.path.join(target, name) != exe:
+            try:
+                os.remove(os.path.join(target, name))
+            except OSError:
+                pass
+    return exe, took
+
+
+def go_flow(exe, plan, env_extra=None):
+    """Runs the Go program with `plan`; returns (exit code, parsed JSON result, stderr)."""
+    env = clean_env()
+    # The SDK must not find credentials, a region or an endpoint anywhere but where the test puts
+    # them. (The shared config files are harness.py's empty ones.)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION",
+                 "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_CA_BUNDLE", "AWS_ENDPOINT_URL",
+                 "AWS_ENDPOINT_URL_ORGANIZATIONS", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"):
+        env.pop(name, None)
+    env.update(env_extra or {})
+    p = subprocess.run([exe, json.dumps(plan)], capture_output=True, text=True, timeout=GO_RUN_TIMEOUT,
+                       stdin=subprocess.DEVNULL, env=env)
+    try:
+        out = json.loads(p.stdout)
+    except ValueError:
+        raise AssertionError(f"the Go program exited {p.returncode} without a JSON result:\n"
+                             f"{p.stdout[-2000:]}\n{p.stderr[-3000:]}")
+    return p.returncode, out, p.stderr
+
+
+def go_versions(out):
+    """"Go go1.19.8, aws-sdk-go-v2 1.17.1 (service/organizations 1.16.15)" from a run's report."""
+    sdk = out["sdk"]
+    m = re.search(r"api/organizations[/#](\S+)", sdk["user_agent"])
+    service = f" (service/organizations {m.group(1)})" if m else ""
+    return f"Go {sdk['go']}, aws-sdk-go-v2 {sdk['aws']}{service}"
 
 
 # --- the flow, client by client -------------------------------------------------------------------
@@ -353,12 +469,102 @@ class ClientMatrixTest(ServerTestCase):
     def test_js_sdk_v3_env(self):
         self.run_js(use_env=True)
 
+    # AWS SDK for Go v2 -----------------------------------------------------------------------
+
+    def go_program(self):
+        version = go_version()
+        # CI's to provide: tools/deps --test installs both from Debian.
+        harness.require(self, version is not None, f"no go on PATH; tools/deps --test installs {GO_SDK_PACKAGES}")
+        harness.require(self, go_sdk_present(), f"the AWS SDK for Go v2 is not in {GO_SDK}; "
+                                                f"tools/deps --test installs {GO_SDK_PACKAGES}")
+        exe, took = go_flow_binary()
+        if took is not None:
+            print(f"clients: built tests/e2e/go with {version} in {took:.1f} s", file=sys.stderr)
+        return exe
+
+    def run_go(self, endpoint_mode, extra=(), env=None, region="ca-central-1"):
+        management, invitee = self.new_parties()
+        plan = {"endpoint": None if endpoint_mode == "environment" else self.server.url,
+                "endpoint_mode": endpoint_mode, "region": region, "management": management, "invitee": invitee,
+                "extra": list(extra), "page_size": 2, "allowed_host": f"{self.server.host}:{self.server.port}"}
+        rc, out, stderr = go_flow(self.go_program(), plan, env)
+        print(f"clients: {go_versions(out)}", file=sys.stderr)
+        return management, invitee, rc, out, stderr
+
+    def check_go_flow(self, management, invitee, rc, out, stderr):
+        self.assertEqual(rc, 0, f"{out.get('failed')}\n{stderr[-2000:]}")
+        member = out["member_list_accounts"]
+        out["member_error"] = member and member.get("code")
+        self.check_flow(out, management, invitee)
+        # The member's refusal is the SDK's generated type, with the answer's status and request id.
+        self.assertTrue(member["typed"], member)
+        self.assertEqual(member["status"], 400, member)
+        self.assertRegex(member["request_id"], harness.REQUEST_ID)
+        # Every request went to the emulator; the SDK reports its own version in the User-Agent.
+        self.assertEqual(out["requests"]["urls"], [self.server.url + "/"], out["requests"])
+        self.assertIn(f"aws-sdk-go-v2/{out['sdk']['aws']} ", out["sdk"]["user_agent"])
+
+    def test_go_sdk_v2_service_endpoint_resolver(self):
+        # organizations.EndpointResolverFromURL; then the paginator and the typed errors.
+        extra = [new_account_id(7) for _ in range(4)]
+        management, invitee, rc, out, stderr = self.run_go("service_resolver", extra=extra)
+        self.check_go_flow(management, invitee, rc, out, stderr)
+
+        # Four more members, one of them invited twice: the second invitation is refused.
+        self.assertEqual(out["joined"], extra)
+        dup = out["duplicate"]
+        self.assertIsNotNone(dup, "a second invitation to an account with an OPEN one was accepted")
+        self.assertTrue(dup["typed"], f"errors.As(err, &*types.DuplicateHandshakeException) was false: {dup}")
+        self.assertEqual((dup["code"], dup["status"], dup["fault"]), ("DuplicateHandshakeException", 400, "client"))
+        self.assertTrue(dup["typed_message"], dup)
+        self.assertEqual(dup["typed_message"], dup["message"])
+        self.assertRegex(dup["request_id"], harness.REQUEST_ID)
+
+        # ListAccounts through its paginator, two per page: every account exactly once.
+        pages = out["pages"]
+        seen = [account for page in pages for account in page]
+        everyone = [management, invitee, *extra]
+        self.assertEqual(sorted(seen), sorted(everyone), pages)
+        self.assertGreaterEqual(len(pages), 3, pages)
+        self.assertTrue(all(0 < len(page) <= 2 for page in pages), pages)
+
+        # 51 tags: ConstraintViolationException with Reason MAX_TAG_LIMIT_EXCEEDED, nothing added.
+        cv = out["constraint"]
+        self.assertIsNotNone(cv, "a 51st tag was accepted")
+        self.assertTrue(cv["typed"], f"errors.As(err, &*types.ConstraintViolationException) was false: {cv}")
+        self.assertEqual((cv["code"], cv["reason"], cv["status"]), ("ConstraintViolationException",
+                                                                    "MAX_TAG_LIMIT_EXCEEDED", 400), cv)
+        self.assertTrue(cv["reason_is_max_tag_limit"], cv)
+        self.assertFalse(cv["also_duplicate_handshake"], cv)
+        self.assertEqual(out["tags"]["count"], 50, out["tags"])
+
+    def test_go_sdk_v2_config_endpoint_resolver(self):
+        # aws.EndpointResolverWithOptionsFunc given to config.LoadDefaultConfig, as Terraform's AWS
+        # provider configured custom endpoints before the SDK read them from the environment.
+        self.check_go_flow(*self.run_go("config_resolver", region="eu-central-1"))
+
+    def test_go_sdk_v2_env(self):
+        # AWS_ENDPOINT_URL_ORGANIZATIONS (with AWS_ENDPOINT_URL elsewhere: the service's own wins),
+        # no endpoint in code. Read by SDKs that have aws.Config.BaseEndpoint; ignored by older ones.
+        variables = {"AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_ENDPOINT_URL_ORGANIZATIONS": self.server.url}
+        management, invitee, rc, out, stderr = self.run_go("environment", env=variables, region="us-west-2")
+        if out["sdk"]["config_base_endpoint"]:
+            self.check_go_flow(management, invitee, rc, out, stderr)
+            return
+        # This SDK ignores both variables: its first request is for AWS's own endpoint (refused by
+        # the program's HTTP client), and the emulator never heard of the caller.
+        self.assertEqual(rc, 1, out)
+        self.assertEqual(out["failed"]["step"], "CreateOrganization", out)
+        self.assertIn("refused by the test", out["failed"]["error"])
+        self.assertEqual(out["requests"], {"urls": ["https://organizations.us-east-1.amazonaws.com/"], "count": 1})
+        self.assertEqual(self.server.control("GET", f"/_localorgs/accounts/{management}").status, 404)
+
 
 def setUpModule():
     # The versions this run tested, for the CI log and the README's matrix.
     found = ", ".join(f"AWS CLI {c.version} ({c.path})" for _, c in sorted(clis().items())) or "no AWS CLI"
     print(f"clients: {found}; boto3 {boto3.__version__} (botocore {botocore.__version__}); "
-          f"node {node_version()}", file=sys.stderr)
+          f"node {node_version()}; {go_version() or 'no go'}", file=sys.stderr)
 
 
 if __name__ == "__main__":
