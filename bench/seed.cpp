@@ -98,7 +98,7 @@ int main(int argc, char** argv) try {
     model::OrganizationRecord org;
     org.id = ids.organization_id();
     org.management_account_id = std::string(kManagementAccount);
-    org.feature_set = "ALL";
+    org.feature_set = model::api::OrganizationFeatureSet::ALL;
     org.root_id = ids.root_id();
     org.created_ms = now - opt.handshakes - 1000;
     org.quotas.max_accounts = kUnlimited;
@@ -107,7 +107,7 @@ int main(int argc, char** argv) try {
     model::AccountRecord management = model::default_account(std::string(kManagementAccount));
     management.organization_id = org.id;
     management.parent_id = org.root_id;
-    management.joined_method = "CREATED";
+    management.joined_method = model::api::AccountJoinedMethod::CREATED;
     management.joined_ms = org.created_ms;
     store.transact([&](model::Repository& repo) {
         repo.organizations.save(org);
@@ -118,9 +118,9 @@ int main(int argc, char** argv) try {
     h.organization_id = org.id;
     h.management_account_id = management.id;
     h.partition = management.partition;
-    h.action = "INVITE";
-    h.state = "OPEN";
-    h.target_type = "ACCOUNT";
+    h.action = model::api::ActionType::INVITE;
+    h.state = model::api::HandshakeState::OPEN;
+    h.target_type = model::api::HandshakePartyType::ACCOUNT;
     h.master_email = management.email;
     h.master_name = management.name;
     h.feature_set = org.feature_set;

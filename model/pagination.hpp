@@ -16,6 +16,12 @@ struct PageRequest {
     std::size_t limit() const { return static_cast<std::size_t>(max_results.value_or(20)); }
 };
 
+// The paging members of any List* request.
+template <class Request>
+PageRequest page_of(const Request& request) {
+    return {request.max_results, request.next_token};
+}
+
 std::string encode_page_token(std::string_view kind, std::string_view scope, std::string_view last_key);
 
 // The last key served, or "" for the first page. Throws InvalidInputException INVALID_NEXT_TOKEN.

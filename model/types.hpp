@@ -1,13 +1,17 @@
 #pragma once
-// Domain types: what the repository stores (records) and what operations answer (AWS shapes).
+// Domain records: what the repository stores. What operations take and give are the generated
+// shapes of model/api/shapes.hpp; the enums of both are the service model's (model/api/enums.hpp).
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "model/api/shapes.hpp"
+
 namespace localorgs::model {
 
 using Millis = std::int64_t;  // epoch milliseconds
+using api::Tag;
 
 // Per-organization limits; the config's "Quotas" seeds them when an organization is created.
 struct Quotas {
@@ -27,7 +31,7 @@ struct AccountRecord {
     // Membership; organization_id empty while standalone.
     std::string organization_id;
     std::string parent_id;
-    std::string joined_method;  // INVITED or CREATED
+    std::optional<api::AccountJoinedMethod> joined_method;
     Millis joined_ms = 0;
 
     bool standalone() const { return organization_id.empty(); }
@@ -39,21 +43,10 @@ AccountRecord default_account(const std::string& id);
 struct OrganizationRecord {
     std::string id;
     std::string management_account_id;
-    std::string feature_set;  // ALL or CONSOLIDATED_BILLING
+    api::OrganizationFeatureSet feature_set = api::OrganizationFeatureSet::ALL;
     std::string root_id;
     Millis created_ms = 0;
     Quotas quotas;
-};
-
-struct Tag {
-    std::string key;
-    std::string value;
-    bool operator==(const Tag&) const = default;
-};
-
-struct PolicyTypeSummary {
-    std::string type;
-    std::string status;
 };
 
 // A handshake as stored. Resources are rebuilt from the snapshot taken when it was sent.
@@ -62,14 +55,15 @@ struct HandshakeRecord {
     std::string organization_id;
     std::string management_account_id;  // the sender; the account in the ARN
     std::string partition;              // of the sender, for the ARN
-    std::string action;                 // INVITE, ...
-    std::string state;                  // as stored: an OPEN one may have lapsed (see Handshakes)
-    std::string target_type;            // ACCOUNT or EMAIL, as given
-    std::string target_id;              // as given
-    std::string recipient_account_id;   // ACCOUNT targets
-    std::string recipient_email;        // EMAIL targets, lower-cased
+    api::ActionType action = api::ActionType::INVITE;
+    api::HandshakeState state = api::HandshakeState::OPEN;  // as stored: an OPEN one may have lapsed
+    api::HandshakePartyType target_type = api::HandshakePartyType::ACCOUNT;  // as given
+    std::string target_id;                                                  // as given
+    std::string recipient_account_id;  // ACCOUNT targets
+    std::string recipient_email;       // EMAIL targets, lower-cased
     std::optional<std::string> notes;
-    std::string master_email, master_name, feature_set;  // the organization when it was sent
+    std::string master_email, master_name;  // the organization when it was sent
+    api::OrganizationFeatureSet feature_set = api::OrganizationFeatureSet::ALL;
     std::string parent_handshake_id;
     std::vector<Tag> tags;  // attached to the account when it accepts
     Millis requested_ms = 0;
@@ -89,54 +83,6 @@ struct OutboxMessage {
     std::string body;
     std::string handshake_id;
     Millis sent_ms = 0;
-};
-
-// --- AWS output shapes -------------------------------------------------------------------
-
-struct Organization {
-    std::string id, arn, feature_set, master_account_arn, master_account_id, master_account_email;
-    std::vector<PolicyTypeSummary> available_policy_types;
-};
-
-struct Account {
-    std::string id, arn, email, name, status, state, joined_method;
-    Millis joined_ms = 0;
-};
-
-struct Root {
-    std::string id, arn, name;
-    std::vector<PolicyTypeSummary> policy_types;
-};
-
-struct Parent {
-    std::string id, type;  // ROOT or ORGANIZATIONAL_UNIT
-};
-
-struct Child {
-    std::string id, type;  // ACCOUNT or ORGANIZATIONAL_UNIT
-};
-
-struct HandshakeParty {
-    std::string id, type;
-};
-
-struct HandshakeResource {
-    std::string type, value;
-    std::vector<HandshakeResource> resources;
-};
-
-struct Handshake {
-    std::string id, arn, state, action;
-    std::vector<HandshakeParty> parties;
-    std::vector<HandshakeResource> resources;
-    Millis requested_ms = 0;
-    Millis expiration_ms = 0;
-};
-
-template <class T>
-struct Page {
-    std::vector<T> items;
-    std::optional<std::string> next_token;
 };
 
 // Who is calling: resolved by the server's identity layer from the credentials.

@@ -2,10 +2,10 @@
 
 #include <boost/asio/post.hpp>
 
+#include "model/access.hpp"
 #include "model/validation/validator.hpp"
 #include "server/aws_json.hpp"
 #include "server/log.hpp"
-#include "server/operations/operations.hpp"
 
 namespace localorgs::server {
 namespace {
@@ -68,11 +68,11 @@ void AwsApi::handle(Request&& request, Respond respond) {
                             target.empty() ? "The X-Amz-Target header is missing."
                                            : "The X-Amz-Target header does not name an AWS Organizations operation.");
         operation = target.substr(aws_json::kTargetPrefix.size());
-        if (!model::validation::is_known_operation(operation))
+        const Operation op = operations_.find(operation);
+        if (!op.codec)
             throw api_error(error_code::UnknownOperationException,
                             "The operation " + operation + " is not an AWS Organizations operation.");
-        auto run = operations::find(operation);
-        if (!run)
+        if (!op.binding)
             throw api_error(error_code::NotImplementedException,
                             "localorgs does not implement " + operation + " yet.");
         auto input = parse_body(request.body());
@@ -82,22 +82,21 @@ void AwsApi::handle(Request&& request, Respond respond) {
             log::write(log::Level::debug, "request " + request_id + " " + caller.account_id + " " + operation);
         if (auto fault = faults_.take(operation, caller.account_id)) throw *std::move(fault);
 
-        auto call = std::make_shared<Call>(Call{run, std::move(input), std::move(caller), std::move(respond),
+        auto call = std::make_shared<Call>(Call{op, std::move(input), std::move(caller), std::move(respond),
                                                 std::move(request_id), version, keep_alive, {}, {},
                                                 std::move(operation), started});
         // Describe and List calls read on this thread, beside the database thread's writes; one
         // that turns out to need a write (a caller seen for the first time) goes the writers' way.
-        if (operations::reads_only(call->operation)) {
+        if (OperationTable::reads_only(call->operation)) {
             bool done = true;
             try {
-                done = store_.read(
-                    [&](model::Repository& repo) { call->answer = call->run(service_, repo, call->caller, call->input); });
+                done = store_.read([&](model::Repository& repo) { run(*call, repo); });
             } catch (...) {
                 call->failure = failure_of(std::current_exception(), *call);
             }
             if (done) return finish(*call);
         }
-        db_.submit([this, call](model::Repository& repo) { call->answer = call->run(service_, repo, call->caller, call->input); },
+        db_.submit([this, call](model::Repository& repo) { run(*call, repo); },
                    [this, call](std::exception_ptr error) {
                        if (error) call->failure = failure_of(error, *call);
                        // Encoding happens off the database thread, which only does database work.
@@ -147,7 +146,7 @@ Response AwsApi::answer_of(Call& call) {
 
 void AwsApi::remember_caller(const std::string& account_id) {
     // A caller is registered on first sight even when its call fails (and is undone).
-    db_.submit([this, account_id](model::Repository& repo) { service_.known_account(repo, account_id); },
+    db_.submit([account_id](model::Repository& repo) { model::known_account(repo, account_id); },
                [account_id](std::exception_ptr error) {
                    if (error) log::error("cannot register caller " + account_id);
                });

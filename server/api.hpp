@@ -8,21 +8,21 @@
 #include <optional>
 #include <string_view>
 
-#include "model/organizations.hpp"
+#include "model/service.hpp"
 #include "model/repository.hpp"
 #include "server/db_thread.hpp"
 #include "server/faults.hpp"
 #include "server/http_types.hpp"
 #include "server/identity.hpp"
-#include "server/operations/operations.hpp"
+#include "server/operations.hpp"
 
 namespace localorgs::server {
 
 class AwsApi {
 public:
-    AwsApi(boost::asio::io_context& io, DbThread& db, model::Store& store, model::Organizations& service,
+    AwsApi(boost::asio::io_context& io, DbThread& db, model::Store& store, model::Service& service,
            const Identity& identity, FaultRegistry& faults)
-        : io_(io), db_(db), store_(store), service_(service), identity_(identity), faults_(faults) {}
+        : io_(io), db_(db), store_(store), service_(service), operations_(service), identity_(identity), faults_(faults) {}
 
     void handle(Request&& request, Respond respond);
 
@@ -30,19 +30,23 @@ private:
     // One call on its way through: a single allocation carries it to the database thread and
     // back, and the closures hold only its pointer, which std::function keeps without allocating.
     struct Call {
-        operations::Operation run;
+        Operation op;
         nlohmann::json input;
         model::Caller caller;
         Respond respond;
         std::string request_id;
         unsigned version;
         bool keep_alive;
-        operations::Answer answer;
+        wire::Answer answer;
         std::optional<model::api_error> failure;
         // For the request line written when the call is answered (log.hpp).
         std::string operation;
         std::chrono::steady_clock::time_point started;
     };
+    // Runs the call's operation in a unit of work.
+    void run(Call& call, model::Repository& repo) {
+        call.answer = call.op.codec->run(*call.op.binding, service_, repo, call.caller, call.input);
+    }
     // The AWS error to answer for what the call threw (ServiceException for anything unforeseen).
     model::api_error failure_of(std::exception_ptr error, const Call& call);
     // Answers the call, encoding its result (on an I/O thread), and logs its request line.
@@ -53,7 +57,8 @@ private:
     boost::asio::io_context& io_;
     DbThread& db_;
     model::Store& store_;
-    model::Organizations& service_;
+    model::Service& service_;
+    const OperationTable operations_;
     const Identity& identity_;
     FaultRegistry& faults_;
 };

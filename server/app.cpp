@@ -47,7 +47,7 @@ void App::stop() {
 
 void App::seed(model::Repository& repo) {
     // The configured accounts are (re)registered at start and after every reset.
-    for (const auto& account : accounts_) service_.register_account(repo, account);
+    for (const auto& account : accounts_) service_.accounts.register_account(repo, account);
 }
 
 }  // namespace localorgs::server

@@ -10,7 +10,7 @@
 
 #include "model/clock.hpp"
 #include "model/ids.hpp"
-#include "model/organizations.hpp"
+#include "model/service.hpp"
 #include "model/repository.hpp"
 #include "server/api.hpp"
 #include "server/config.hpp"
@@ -45,7 +45,7 @@ private:
     std::vector<model::AccountRecord> accounts_;
     model::SystemClock clock_;
     model::IdGenerator ids_;
-    model::Organizations service_;
+    model::Service service_;
     DbThread db_;
     Identity identity_;
     FaultRegistry faults_;

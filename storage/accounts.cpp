@@ -52,7 +52,7 @@ model::AccountRecord read_account(const Statement& s) {
     a.email_verified = s.int64(5) != 0;
     a.organization_id = s.text(6);
     a.parent_id = s.text(7);
-    a.joined_method = s.text(8);
+    if (!s.is_null(8)) a.joined_method = enum_column<model::api::AccountJoinedMethod>(s, 8);
     a.joined_ms = s.int64(9);
     return a;
 }
@@ -71,7 +71,7 @@ public:
         s.bind(6, std::int64_t{a.email_verified});
         bind_optional_text(s, 7, a.organization_id);
         bind_optional_text(s, 8, a.parent_id);
-        bind_optional_text(s, 9, a.joined_method);
+        bind_optional_text(s, 9, a.joined_method ? model::api::to_string(*a.joined_method) : "");
         if (a.standalone())
             s.bind_null(10);
         else
@@ -121,7 +121,7 @@ public:
             model::OrganizationRecord o;
             o.id = s.text(0);
             o.management_account_id = s.text(1);
-            o.feature_set = s.text(2);
+            o.feature_set = enum_column<model::api::OrganizationFeatureSet>(s, 2);
             o.root_id = s.text(3);
             o.created_ms = s.int64(4);
             o.quotas.max_accounts = int(s.int64(5));
@@ -134,7 +134,7 @@ public:
     }
     void save(const model::OrganizationRecord& o) override {
         auto& s = sql_(kSaveOrganization);
-        s.bind(1, o.id).bind(2, o.management_account_id).bind(3, o.feature_set).bind(4, o.root_id);
+        s.bind(1, o.id).bind(2, o.management_account_id).bind(3, model::api::to_string(o.feature_set)).bind(4, o.root_id);
         s.bind(5, o.created_ms).bind(6, std::int64_t{o.quotas.max_accounts});
         if (o.quotas.invitations_per_day)
             s.bind(7, std::int64_t{*o.quotas.invitations_per_day});

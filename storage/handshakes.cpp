@@ -82,16 +82,16 @@ model::HandshakeRecord read_handshake(const Statement& s) {
     h.organization_id = s.text(1);
     h.management_account_id = s.text(2);
     h.partition = s.text(3);
-    h.action = s.text(4);
-    h.state = s.text(5);
-    h.target_type = s.text(6);
+    h.action = enum_column<model::api::ActionType>(s, 4);
+    h.state = enum_column<model::api::HandshakeState>(s, 5);
+    h.target_type = enum_column<model::api::HandshakePartyType>(s, 6);
     h.target_id = s.text(7);
     h.recipient_account_id = s.text(8);
     h.recipient_email = s.text(9);
     if (!s.is_null(10)) h.notes = s.text(10);
     h.master_email = s.text(11);
     h.master_name = s.text(12);
-    h.feature_set = s.text(13);
+    h.feature_set = enum_column<model::api::OrganizationFeatureSet>(s, 13);
     h.parent_handshake_id = s.text(14);
     h.tags = tags_from_text(s.text_view(15));
     h.requested_ms = s.int64(16);
@@ -110,14 +110,15 @@ public:
     void save(const model::HandshakeRecord& h) override {
         auto& s = sql_(kSaveHandshake);
         s.bind(1, h.id).bind(2, h.organization_id).bind(3, h.management_account_id).bind(4, h.partition);
-        s.bind(5, h.action).bind(6, h.state).bind(7, h.target_type).bind(8, h.target_id);
+        s.bind(5, model::api::to_string(h.action)).bind(6, model::api::to_string(h.state));
+        s.bind(7, model::api::to_string(h.target_type)).bind(8, h.target_id);
         bind_optional_text(s, 9, h.recipient_account_id);
         bind_optional_text(s, 10, h.recipient_email);
         if (h.notes)
             s.bind(11, *h.notes);
         else
             s.bind_null(11);
-        s.bind(12, h.master_email).bind(13, h.master_name).bind(14, h.feature_set);
+        s.bind(12, h.master_email).bind(13, h.master_name).bind(14, model::api::to_string(h.feature_set));
         bind_optional_text(s, 15, h.parent_handshake_id);
         s.bind(16, tags_to_text(h.tags)).bind(17, h.requested_ms).bind(18, h.expiration_ms);
         if (h.closed_ms)

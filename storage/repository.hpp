@@ -45,4 +45,12 @@ inline void bind_optional_text(Statement& s, int index, std::string_view v) {
         s.bind(index, v);
 }
 
+// A column holding one of the service model's enums, stored as its wire string.
+template <class E>
+E enum_column(const Statement& s, int column) {
+    auto value = model::api::parse_enum<E>(s.text_view(column));
+    if (!value) throw sqlite_error("the database holds '" + s.text(column) + "' where an enum value belongs");
+    return *value;
+}
+
 }  // namespace localorgs::storage

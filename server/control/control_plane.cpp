@@ -313,7 +313,7 @@ void ControlPlane::handle(Request&& req, Respond respond) {
                          [this, id, body](model::Repository& repo, const Request& r) {
                              model::AccountRecord entry = repo.accounts.find(id).value_or(model::default_account(id));
                              apply_account_fields(body, "Account", entry);
-                             return reply(http::status::ok, account_json(service_.register_account(repo, entry)), r);
+                             return reply(http::status::ok, account_json(service_.accounts.register_account(repo, entry)), r);
                          });
         }
 

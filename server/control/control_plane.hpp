@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "model/clock.hpp"
-#include "model/organizations.hpp"
+#include "model/service.hpp"
 #include "model/repository.hpp"
 #include "server/db_thread.hpp"
 #include "server/faults.hpp"
@@ -18,7 +18,7 @@ namespace localorgs::server {
 class ControlPlane {
 public:
     // `reseed` re-creates the configured state after a reset (run inside the reset's transaction).
-    ControlPlane(DbThread& db, model::Organizations& service, model::SystemClock& clock,
+    ControlPlane(DbThread& db, model::Service& service, model::SystemClock& clock,
                  FaultRegistry& faults, std::function<void(model::Repository&)> reseed)
         : db_(db), service_(service), clock_(clock), faults_(faults), reseed_(std::move(reseed)) {}
 
@@ -43,7 +43,7 @@ private:
     std::optional<Response> refuse_unauthorized(const Request& request) const;
 
     DbThread& db_;
-    model::Organizations& service_;
+    model::Service& service_;
     model::SystemClock& clock_;
     FaultRegistry& faults_;
     std::function<void(model::Repository&)> reseed_;

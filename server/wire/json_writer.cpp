@@ -113,6 +113,12 @@ JsonWriter& JsonWriter::integer(std::int64_t n) {
     return *this;
 }
 
+JsonWriter& JsonWriter::boolean(bool b) {
+    separate();
+    out_.append(b ? "true" : "false");
+    return *this;
+}
+
 JsonWriter& JsonWriter::timestamp(std::int64_t ms) {
     separate();
     char buf[32];

@@ -21,6 +21,7 @@ public:
 
     JsonWriter& string(std::string_view s);  // escaped; invalid UTF-8 becomes U+FFFD
     JsonWriter& integer(std::int64_t n);
+    JsonWriter& boolean(bool b);
     // Epoch seconds with the milliseconds as a fraction, as AWS's awsJson timestamps.
     JsonWriter& timestamp(std::int64_t ms);
 

@@ -19,7 +19,7 @@ from harness import (ORG_ID, ROOT_ID, ServerTestCase, cli_error_line, cli_major_
 
 ORGANIZATION_KEYS = {"Id", "Arn", "FeatureSet", "MasterAccountArn", "MasterAccountId", "MasterAccountEmail",
                      "AvailablePolicyTypes"}
-ACCOUNT_KEYS = {"Id", "Arn", "Email", "Name", "Status", "State", "JoinedMethod", "JoinedTimestamp"}
+ACCOUNT_KEYS = {"Id", "Arn", "Email", "Name", "Status", "State", "JoinedMethod", "JoinedTimestamp", "Paths"}
 SCP_ENABLED = [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]
 
 
@@ -133,10 +133,13 @@ class OrganizationCliTest(ServerTestCase):
         account = accounts.json["Accounts"][0]
         expected = {"Id": a, "Arn": f"arn:aws:organizations::{a}:account/{org_id}/{a}",
                     "Email": f"account-{a}@example.com", "Name": f"Account {a}", "Status": "ACTIVE",
-                    "State": "ACTIVE", "JoinedMethod": "CREATED"}
-        if cli_major_version() >= 2 and "State" not in account:
-            # Debian 12's CLI v2 (2.9) has a service model from before Account.State and drops it.
-            del expected["State"]
+                    "State": "ACTIVE", "JoinedMethod": "CREATED",
+                    # Organization, root, then the account itself (reference: aws-organizations-api §2.9).
+                    "Paths": [f"{org_id}/{root_id}/{a}/"]}
+        for newer in ("State", "Paths"):
+            if cli_major_version() >= 2 and newer not in account:
+                # Debian 12's CLI v2 (2.9) has a service model from before these members and drops them.
+                del expected[newer]
         self.assertEqual(set(account), ACCOUNT_KEYS & (set(expected) | {"JoinedTimestamp"}), account)
         self.assertEqual({k: v for k, v in account.items() if k != "JoinedTimestamp"}, expected)
         if cli_major_version() == 1:  # CLI v1 prints the wire value: epoch seconds as a number

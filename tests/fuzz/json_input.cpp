@@ -21,11 +21,12 @@
 #include "model/clock.hpp"
 #include "model/errors.hpp"
 #include "model/ids.hpp"
-#include "model/organizations.hpp"
+#include "model/service.hpp"
 #include "model/validation/validator.hpp"
 #include "server/api.hpp"
 #include "server/aws_json.hpp"
-#include "server/operations/operations.hpp"
+#include "model/calls.hpp"
+#include "server/operations.hpp"
 #include "storage/sqlite_store.hpp"
 
 namespace {
@@ -46,7 +47,8 @@ const Caller kOtherManagement{"444444444444"};
 struct World {
     model::FakeClock clock{1'764'000'000'000};
     model::IdGenerator ids{20161128};
-    model::Organizations service{clock, ids, {}};
+    testing::Orgs service{clock, ids, {}};
+    server::OperationTable operations{service.service};
     storage::SqliteStore store{":memory:"};
     fuzz::KnownIds known;
 
@@ -127,12 +129,12 @@ void run(World& world, std::string_view operation, const Caller& caller, std::st
         return;
     }
 
-    const auto op = server::operations::find(operation);
-    if (!op) return;
-    server::operations::Answer answer;
+    const auto op = world.operations.find(operation);
+    if (!op.binding) return;
+    server::wire::Answer answer;
     try {
         world.store.transact([&](model::Repository& repo) {
-            answer = op(world.service, repo, caller, input);
+            answer = op.codec->run(*op.binding, world.service.service, repo, caller, input);
             throw Undo{};
         });
     } catch (const Undo&) {

@@ -16,14 +16,14 @@
 #include "model/errors.hpp"
 #include "model/expect_error.hpp"
 #include "model/test_store.hpp"
-#include "model/organizations.hpp"
+#include "model/calls.hpp"
 
 using namespace localorgs;
 using model::Caller;
 using model::error_code;
-using model::Handshake;
-using model::HandshakeFilter;
-using model::InviteRequest;
+using model::api::Handshake;
+using testing::HandshakeFilter;
+using testing::InviteRequest;
 using model::Millis;
 using model::PageRequest;
 using testing::expect_error;
@@ -91,10 +91,10 @@ std::vector<std::string> sorted(std::vector<std::string> v) {
 struct AllFeaturesFixture {
     model::FakeClock clock{1'700'000'000'123};
     model::IdGenerator ids{4004};
-    model::Organizations orgs{clock, ids, {}};
+    testing::Orgs orgs{clock, ids, {}};
     testing::TestStore db;
     model::Repository& repo = db.repo();
-    model::Organization org;  // CONSOLIDATED_BILLING, managed by kMgmt, no members yet
+    model::api::Organization org;  // CONSOLIDATED_BILLING, managed by kMgmt, no members yet
 
     AllFeaturesFixture() {
         enroll(kMgmt.account_id, "boss@example.com", "Boss Corp");
@@ -130,7 +130,7 @@ struct AllFeaturesFixture {
         model::AccountRecord a = repo.accounts.find(id) ? *repo.accounts.find(id) : model::default_account(id);
         a.organization_id = org.id;
         a.parent_id = org_record().root_id;
-        a.joined_method = "CREATED";
+        a.joined_method = model::api::AccountJoinedMethod::CREATED;
         a.joined_ms = clock.now_ms();
         repo.accounts.save(a);
     }
@@ -138,9 +138,9 @@ struct AllFeaturesFixture {
     Handshake enable(const Caller& who = kMgmt) { return orgs.enable_all_features(repo, who); }
 
     std::string state(const Caller& reader, const std::string& id) {
-        return orgs.describe_handshake(repo, reader, id).state;
+        return testing::text(orgs.describe_handshake(repo, reader, id).state);
     }
-    std::string feature_set(const Caller& who = kMgmt) { return orgs.describe_organization(repo, who).feature_set; }
+    std::string feature_set(const Caller& who = kMgmt) { return testing::text(orgs.describe_organization(repo, who).feature_set); }
 
     std::vector<Handshake> received(const Caller& who, const HandshakeFilter& filter = {}) {
         std::vector<Handshake> out;
@@ -172,10 +172,10 @@ struct AllFeaturesFixture {
     }
     static std::string listed_state(const std::vector<Handshake>& list, const std::string& id) {
         for (const auto& h : list)
-            if (h.id == id) return h.state;
+            if (h.id == id) return testing::text(h.state);
         return "";
     }
-    std::vector<model::PolicyTypeSummary> root_policy_types() {
+    std::vector<model::api::PolicyTypeSummary> root_policy_types() {
         auto roots = orgs.list_roots(repo, kMgmt, {});
         REQUIRE(roots.items.size() == 1);
         return roots.items[0].policy_types;
@@ -183,7 +183,7 @@ struct AllFeaturesFixture {
     // A snapshot of every stored handshake's state, to show that a refusal changed nothing.
     std::map<std::string, std::string> states() {
         std::map<std::string, std::string> out;
-        for (const auto& [id, h] : db.handshakes()) out[id] = h.state + "/" + std::to_string(h.closed_ms);
+        for (const auto& [id, h] : db.handshakes()) out[id] = testing::text(h.state) + "/" + std::to_string(h.closed_ms);
         return out;
     }
 };

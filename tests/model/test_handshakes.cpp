@@ -16,15 +16,15 @@
 #include "model/errors.hpp"
 #include "model/expect_error.hpp"
 #include "model/test_store.hpp"
-#include "model/organizations.hpp"
+#include "model/calls.hpp"
 
 using namespace localorgs;
 using model::Caller;
 using model::error_code;
-using model::Handshake;
-using model::HandshakeFilter;
-using model::HandshakeResource;
-using model::InviteRequest;
+using model::api::Handshake;
+using testing::HandshakeFilter;
+using model::api::HandshakeResource;
+using testing::InviteRequest;
 using model::Millis;
 using model::PageRequest;
 using model::Tag;
@@ -101,10 +101,10 @@ void check_same_handshake(const Handshake& a, const Handshake& b) {
 struct HandshakeFixture {
     model::FakeClock clock{1'700'000'000'123};
     model::IdGenerator ids{2024};
-    model::Organizations orgs{clock, ids, {}};
+    testing::Orgs orgs{clock, ids, {}};
     testing::TestStore db;
     model::Repository& repo = db.repo();
-    model::Organization org;
+    model::api::Organization org;
 
     HandshakeFixture() {
         enroll(kMgmt.account_id, "boss@example.com", "Boss Corp");
@@ -156,7 +156,7 @@ struct HandshakeFixture {
         return orgs.accept_handshake(repo, who, h.id);
     }
     std::string state(const Caller& reader, const std::string& id) {
-        return orgs.describe_handshake(repo, reader, id).state;
+        return testing::text(orgs.describe_handshake(repo, reader, id).state);
     }
 
     // The invitation is refused with exactly this error and leaves no trace: no handshake (nor a
@@ -164,7 +164,7 @@ struct HandshakeFixture {
     void expect_refused(const InviteRequest& request, error_code code, const std::string& reason = "",
                         const Caller& sender = kMgmt) {
         std::map<std::string, std::string> before;
-        for (const auto& [id, h] : db.handshakes()) before[id] = h.state + "/" + std::to_string(h.closed_ms);
+        for (const auto& [id, h] : db.handshakes()) before[id] = testing::text(h.state) + "/" + std::to_string(h.closed_ms);
         const auto messages = db.outbox().size();
         const auto tags = db.tags();
         std::map<std::string, std::string> membership;
@@ -173,7 +173,7 @@ struct HandshakeFixture {
         expect_error([&] { invite(request, sender); }, code, reason);
 
         std::map<std::string, std::string> after;
-        for (const auto& [id, h] : db.handshakes()) after[id] = h.state + "/" + std::to_string(h.closed_ms);
+        for (const auto& [id, h] : db.handshakes()) after[id] = testing::text(h.state) + "/" + std::to_string(h.closed_ms);
         CHECK(after == before);
         CHECK(db.outbox().size() == messages);
         CHECK(db.tags() == tags);
@@ -217,7 +217,7 @@ struct HandshakeFixture {
     // The state of `id` in a list, or "" when the list does not show it.
     static std::string listed_state(const std::vector<Handshake>& list, const std::string& id) {
         for (const auto& h : list)
-            if (h.id == id) return h.state;
+            if (h.id == id) return testing::text(h.state);
         return "";
     }
 };
@@ -353,8 +353,6 @@ TEST_CASE_FIXTURE(HandshakeFixture, "handshakes: wrong target types and malforme
          {"not-an-email", "a@b", "@example.com", "juan@", "juan@example", "juan@@example.com",
           "ju an@example.com", "juan@example.", "juan@.com", "222222222222"})
         expect_refused(by_email(bad), error_code::InvalidInputException, "INVALID_EMAIL_ADDRESS_TARGET");
-    expect_refused({{"222222222222", "HANDSHAKE"}, std::nullopt, {}}, error_code::InvalidInputException,
-                   "INVALID_PARTY_TYPE_TARGET");
     CHECK(db.handshakes().empty());
     CHECK(db.outbox().empty());
 }
@@ -507,7 +505,7 @@ TEST_CASE_FIXTURE(HandshakeFixture,
 TEST_CASE_FIXTURE(HandshakeFixture, "handshakes: the configured default quota seeds new organizations") {
     model::ServiceOptions options;
     options.default_quotas.max_accounts = 3;
-    model::Organizations small{clock, ids, options};
+    testing::Orgs small{clock, ids, options};
     auto b = small.create_organization(repo, kOtherMgmt, std::nullopt);
     CHECK(repo.organizations.find(b.id)->quotas.max_accounts == 3);
     small.invite_account_to_organization(repo, kOtherMgmt, by_account(kInvitee.account_id));
@@ -640,7 +638,7 @@ TEST_CASE_FIXTURE(HandshakeFixture,
                   "handshakes: no invitations while the organization is still initializing") {
     model::ServiceOptions options;
     options.default_quotas.initialization_seconds = 3600;
-    model::Organizations slow{clock, ids, options};
+    testing::Orgs slow{clock, ids, options};
     const Millis created = clock.now_ms();
     auto b = slow.create_organization(repo, kOtherMgmt, std::nullopt);
     CHECK(repo.organizations.find(b.id)->quotas.initialization_seconds == 3600);
@@ -748,11 +746,11 @@ TEST_CASE_FIXTURE(HandshakeFixture,
 
     // What each operation answers for an id that was never issued: exactly that, word for word,
     // is what a prober gets for a real handshake that is not theirs.
-    using Call = Handshake (model::Organizations::*)(model::Repository&, const Caller&, const std::string&);
-    const std::pair<const char*, Call> operations[] = {{"describe", &model::Organizations::describe_handshake},
-                                                        {"accept", &model::Organizations::accept_handshake},
-                                                        {"decline", &model::Organizations::decline_handshake},
-                                                        {"cancel", &model::Organizations::cancel_handshake}};
+    using Call = Handshake (testing::Orgs::*)(model::Repository&, const Caller&, const std::string&);
+    const std::pair<const char*, Call> operations[] = {{"describe", &testing::Orgs::describe_handshake},
+                                                        {"accept", &testing::Orgs::accept_handshake},
+                                                        {"decline", &testing::Orgs::decline_handshake},
+                                                        {"cancel", &testing::Orgs::cancel_handshake}};
     auto refusal = [&](Call call, const Caller& who, const std::string& id) {
         try {
             (orgs.*call)(repo, who, id);
@@ -1038,7 +1036,7 @@ TEST_CASE_FIXTURE(HandshakeFixture,
                   "handshakes: with DirectTransfer off a member of another organization is refused") {
     model::ServiceOptions options;
     options.direct_transfer = false;
-    model::Organizations legacy{clock, ids, options};
+    testing::Orgs legacy{clock, ids, options};
     auto other = orgs.create_organization(repo, kOtherMgmt, std::nullopt);
     join(kInvitee, kOtherMgmt);
     orgs.tag_resource(repo, kOtherMgmt, kInvitee.account_id, {{"old-org", "yes"}});
@@ -1384,7 +1382,7 @@ TEST_CASE_FIXTURE(HandshakeFixture,
     auto a = record(kInvitee);
     CHECK(a.standalone());
     CHECK(a.parent_id.empty());
-    CHECK(a.joined_method.empty());
+    CHECK(!a.joined_method);
     CHECK(repo.tags.list(kInvitee.account_id).empty());
     CHECK(repo.accounts.count_members(org.id) == 2);
     expect_error([&] { orgs.describe_account(repo, kMgmt, kInvitee.account_id); },
@@ -1516,7 +1514,7 @@ TEST_CASE(
     "handshakes: a mixed-case registered address resolves EMAIL invitations (production email semantics)") {
     model::FakeClock clock;
     model::IdGenerator ids{99};
-    model::Organizations orgs{clock, ids, {}};
+    testing::Orgs orgs{clock, ids, {}};
     testing::TestStore db;  // compares emails without regard to case
     model::Repository& repo = db.repo();
     auto enroll = [&](const std::string& id, const std::string& email) {

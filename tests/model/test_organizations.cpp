@@ -4,7 +4,7 @@
 #include <set>
 
 #include "model/errors.hpp"
-#include "model/organizations.hpp"
+#include "model/calls.hpp"
 #include "model/expect_error.hpp"
 #include "model/test_store.hpp"
 
@@ -23,17 +23,17 @@ const Caller kStranger{"333333333333"};
 struct Fixture {
     model::FakeClock clock{1'700'000'000'123};
     model::IdGenerator ids{42};
-    model::Organizations orgs{clock, ids, {}};
+    testing::Orgs orgs{clock, ids, {}};
     testing::TestStore db;
     model::Repository& repo = db.repo();
 
     // Joins an account directly (invitations are the next issue's subject).
-    void join(const std::string& account_id, const model::Organization& org) {
+    void join(const std::string& account_id, const model::api::Organization& org) {
         auto a = orgs.known_account(repo, account_id);
         auto rec = *repo.organizations.find(org.id);
         a.organization_id = org.id;
         a.parent_id = rec.root_id;
-        a.joined_method = "INVITED";
+        a.joined_method = model::api::AccountJoinedMethod::INVITED;
         a.joined_ms = clock.now_ms();
         repo.accounts.save(a);
     }

@@ -6,7 +6,7 @@
 
 #include "model/clock.hpp"
 #include "model/ids.hpp"
-#include "model/organizations.hpp"
+#include "model/service.hpp"
 #include "server/api.hpp"
 #include "server/aws_json.hpp"
 #include "storage/sqlite_store.hpp"
@@ -16,7 +16,7 @@ namespace localorgs::testing {
 struct ApiFixture {
     model::FakeClock clock{1'481'656'459'257};
     model::IdGenerator ids{7};
-    model::Organizations service{clock, ids, {}};
+    model::Service service{clock, ids, {}};
     storage::SqliteStore store{":memory:"};
     boost::asio::io_context io;
     server::DbThread db{store};

@@ -6,7 +6,6 @@
 #include <thread>
 #include <optional>
 
-#include "model/organizations.hpp"
 #include "storage/migrations.hpp"
 #include "storage/sqlite_store.hpp"
 #include "temp_dir.hpp"
@@ -20,7 +19,7 @@ model::AccountRecord member(const std::string& id, const std::string& org, const
     auto a = model::default_account(id);
     a.organization_id = org;
     a.parent_id = parent;
-    a.joined_method = "INVITED";
+    a.joined_method = model::api::AccountJoinedMethod::INVITED;
     a.joined_ms = 1'700'000'000'500;
     return a;
 }
@@ -29,7 +28,7 @@ model::OrganizationRecord organization() {
     model::OrganizationRecord o;
     o.id = "o-abcdefghij";
     o.management_account_id = "111111111111";
-    o.feature_set = "ALL";
+    o.feature_set = model::api::OrganizationFeatureSet::ALL;
     o.root_id = "r-ab12";
     o.created_ms = 1'700'000'000'000;
     o.quotas.max_accounts = 25;
@@ -97,7 +96,7 @@ TEST_CASE("state survives closing and reopening the database") {
         REQUIRE(a);
         CHECK(a->organization_id == "o-abcdefghij");
         CHECK(a->joined_ms == 1'700'000'000'500);
-        CHECK(a->joined_method == "INVITED");
+        CHECK(a->joined_method == model::api::AccountJoinedMethod::INVITED);
         CHECK(r.accounts.find("333333333333")->standalone());
         auto tags = r.tags.list("222222222222");
         REQUIRE(tags.size() == 2);
@@ -213,15 +212,15 @@ TEST_CASE("handshakes, the outbox and email lookups survive a reopen") {
     h.organization_id = "o-abcdefghij";
     h.management_account_id = "111111111111";
     h.partition = "aws";
-    h.action = "INVITE";
-    h.state = "OPEN";
-    h.target_type = "EMAIL";
+    h.action = model::api::ActionType::INVITE;
+    h.state = model::api::HandshakeState::OPEN;
+    h.target_type = model::api::HandshakePartyType::EMAIL;
     h.target_id = "Juan@Example.com";
     h.recipient_email = "juan@example.com";
     h.notes = "welcome";
     h.master_email = "boss@example.com";
     h.master_name = "Boss";
-    h.feature_set = "ALL";
+    h.feature_set = model::api::OrganizationFeatureSet::ALL;
     h.tags = {{"team", "blue"}, {"env", ""}};
     h.requested_ms = 1000;
     h.expiration_ms = 2000;
@@ -417,13 +416,13 @@ TEST_CASE("the counters kept by triggers match the rows, through every change an
         h.organization_id = "o-abcdefghij";
         h.management_account_id = "111111111111";
         h.partition = "aws";
-        h.action = "INVITE";
-        h.state = "OPEN";
-        h.target_type = "ACCOUNT";
+        h.action = model::api::ActionType::INVITE;
+        h.state = model::api::HandshakeState::OPEN;
+        h.target_type = model::api::HandshakePartyType::ACCOUNT;
         h.target_id = h.recipient_account_id = "222222222222";
         h.master_email = "m@example.com";
         h.master_name = "M";
-        h.feature_set = "ALL";
+        h.feature_set = model::api::OrganizationFeatureSet::ALL;
         h.requested_ms = at;
         h.expiration_ms = at + 1000;
         return h;
@@ -454,14 +453,14 @@ TEST_CASE("the counters kept by triggers match the rows, through every change an
             auto h3 = invite("h-00000000000000000000000000000003", 30'000);
             r.handshakes.save(h3);
             CHECK(r.handshakes.count_open_invitations("o-abcdefghij", 10'500) == 3);
-            h3.state = "ACCEPTED";
+            h3.state = model::api::HandshakeState::ACCEPTED;
             h3.closed_ms = 30'100;
             r.handshakes.save(h3);
             r.handshakes.save(h3);  // the same state again changes nothing
             CHECK(r.handshakes.count_open_invitations("o-abcdefghij", 10'500) == 2);
             // At 11 000 the first has lapsed: it is written down as EXPIRED and not counted.
             CHECK(r.handshakes.count_open_invitations("o-abcdefghij", 11'000) == 1);
-            CHECK(r.handshakes.find("h-00000000000000000000000000000001")->state == "EXPIRED");
+            CHECK(r.handshakes.find("h-00000000000000000000000000000001")->state == model::api::HandshakeState::EXPIRED);
             CHECK(r.handshakes.invitation_rate_reached("o-abcdefghij", 0, 2));  // 1 and 2; 3 was accepted
             CHECK(!r.handshakes.invitation_rate_reached("o-abcdefghij", 0, 3));
             CHECK(!r.handshakes.invitation_rate_reached("o-abcdefghij", 10'000, 2));

@@ -1,0 +1,141 @@
+#include "model/organization.hpp"
+
+#include "model/access.hpp"
+#include "model/arn.hpp"
+#include "model/errors.hpp"
+#include "model/ids.hpp"
+#include "model/pagination.hpp"
+#include "model/service.hpp"
+
+namespace localorgs::model {
+
+using api::AccountJoinedMethod;
+using api::OrganizationFeatureSet;
+
+std::span<const Binding> Organizations::operations() {
+    static constexpr Binding kOperations[] = {
+        bind<api::ops::CreateOrganization, &Organizations::create_organization>(),
+        bind<api::ops::DescribeOrganization, &Organizations::describe_organization>(),
+        bind<api::ops::DeleteOrganization, &Organizations::delete_organization>(),
+        bind<api::ops::ListRoots, &Organizations::list_roots>(),
+        bind<api::ops::ListParents, &Organizations::list_parents>(),
+        bind<api::ops::ListChildren, &Organizations::list_children>(),
+        bind<api::ops::ListAccountsForParent, &Organizations::list_accounts_for_parent>(),
+    };
+    return kOperations;
+}
+
+std::vector<api::PolicyTypeSummary> Organizations::policy_types(const OrganizationRecord& org) {
+    // A new all-features organization has SCPs enabled in its root; consolidated billing has none.
+    if (org.feature_set == OrganizationFeatureSet::ALL)
+        return {{api::PolicyTypeStatus::ENABLED, api::PolicyType::SERVICE_CONTROL_POLICY}};
+    return {};
+}
+
+api::Organization Organizations::shape(Repository& repo, const OrganizationRecord& org) const {
+    AccountRecord mgmt = known_account(repo, org.management_account_id);
+    api::Organization o;
+    o.id = org.id;
+    o.arn = arn::organization(mgmt.partition, mgmt.id, org.id);
+    o.feature_set = org.feature_set;
+    o.master_account_arn = arn::account(mgmt.partition, mgmt.id, org.id, mgmt.id);
+    o.master_account_id = mgmt.id;
+    o.master_account_email = mgmt.email;
+    o.available_policy_types = policy_types(org);
+    return o;
+}
+
+api::Organization Organizations::create_organization(Repository& repo, const Caller& caller,
+                                                     const api::CreateOrganizationRequest& in) {
+    AccountRecord account = known_account(repo, caller.account_id);
+    if (!account.standalone()) throw api_error(error_code::AlreadyInOrganizationException);
+
+    OrganizationRecord org;
+    do {
+        org.id = svc_.ids.organization_id();
+    } while (repo.organizations.find(org.id));
+    org.management_account_id = account.id;
+    org.feature_set = in.feature_set.value_or(OrganizationFeatureSet::ALL);
+    org.root_id = svc_.ids.root_id();
+    org.created_ms = svc_.now();
+    org.quotas = svc_.options.default_quotas;
+    repo.organizations.save(org);
+
+    account.organization_id = org.id;
+    account.parent_id = org.root_id;
+    account.joined_method = AccountJoinedMethod::CREATED;
+    account.joined_ms = org.created_ms;
+    repo.accounts.save(account);
+    return shape(repo, org);
+}
+
+api::Organization Organizations::describe_organization(Repository& repo, const Caller& caller) {
+    Membership m = member_of_organization(repo, caller);
+    return shape(repo, m.organization);
+}
+
+void Organizations::delete_organization(Repository& repo, const Caller& caller) {
+    Membership m = management_of_organization(repo, caller);
+    if (repo.accounts.count_members(m.organization.id) > 1)
+        throw api_error(error_code::OrganizationNotEmptyException);
+    // Invitations and a migration still pending die with the organization.
+    for (auto& h : repo.handshakes.open_of_organization(m.organization.id, svc_.now()))
+        svc_.handshakes.cancel_quietly(repo, h);
+    repo.tags.remove_all(m.organization.root_id);
+    svc_.accounts.detach(repo, m.account);
+    repo.organizations.remove(m.organization.id);
+}
+
+api::ListRootsResponse Organizations::list_roots(Repository& repo, const Caller& caller,
+                                                 const api::ListRootsRequest& in) {
+    Membership m = management_of_organization(repo, caller);
+    // One root per organization: it always fits the first page, so no token is ever issued.
+    decode_page_token(page_of(in), "roots", m.organization.id);
+    const AccountRecord& mgmt = m.account;
+    api::Root root;
+    root.id = m.organization.root_id;
+    root.arn = arn::root(mgmt.partition, mgmt.id, m.organization.id, m.organization.root_id);
+    root.name = "Root";
+    root.policy_types = policy_types(m.organization);
+    api::ListRootsResponse out;
+    out.roots.push_back(std::move(root));
+    return out;
+}
+
+api::ListParentsResponse Organizations::list_parents(Repository& repo, const Caller& caller,
+                                                     const api::ListParentsRequest& in) {
+    Membership m = management_of_organization(repo, caller);
+    decode_page_token(page_of(in), "parents", m.organization.id);
+    // Only accounts can be children until organizational units exist.
+    std::optional<AccountRecord> child;
+    if (is_account_id(in.child_id)) child = repo.accounts.find(in.child_id);
+    if (!child || child->organization_id != m.organization.id) throw api_error(error_code::ChildNotFoundException);
+    api::ListParentsResponse out;
+    out.parents.push_back({child->parent_id, api::ParentType::ROOT});
+    return out;
+}
+
+api::ListChildrenResponse Organizations::list_children(Repository& repo, const Caller& caller,
+                                                       const api::ListChildrenRequest& in) {
+    Membership m = management_of_organization(repo, caller);
+    if (in.parent_id != m.organization.root_id) throw api_error(error_code::ParentNotFoundException);
+    api::ListChildrenResponse out;
+    if (in.child_type == api::ChildType::ORGANIZATIONAL_UNIT) {
+        decode_page_token(page_of(in), "children-ou", m.organization.id);
+        return out;
+    }
+    auto page = svc_.accounts.member_page(repo, m.organization, in.parent_id, "children", page_of(in));
+    for (const auto& a : page.accounts) out.children.push_back({a.id, api::ChildType::ACCOUNT});
+    out.next_token = std::move(page.next_token);
+    return out;
+}
+
+api::ListAccountsForParentResponse Organizations::list_accounts_for_parent(
+    Repository& repo, const Caller& caller, const api::ListAccountsForParentRequest& in) {
+    Membership m = management_of_organization(repo, caller);
+    if (in.parent_id != m.organization.root_id) throw api_error(error_code::ParentNotFoundException);
+    auto page = svc_.accounts.member_page(repo, m.organization, in.parent_id, "accounts-for-parent", page_of(in));
+    return {std::move(page.accounts), std::move(page.next_token)};
+}
+
+}  // namespace localorgs::model

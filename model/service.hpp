@@ -1,0 +1,100 @@
+#pragma once
+// The AWS Organizations service: one family of operations per class, each in its own file pair,
+// and the table that finds an operation by its wire name (docs/ARCHITECTURE.md).
+//
+//   model/organization.*   CreateOrganization ... DeleteOrganization, roots, parents, children,
+//                          organizational units, MoveAccount
+//   model/accounts.*       the account registry, ListAccounts, DescribeAccount, leaving
+//   model/tags.*           TagResource, UntagResource, ListTagsForResource
+//   model/handshakes.*     InviteAccountToOrganization and the handshake lifecycle
+//   model/all_features.*   EnableAllFeatures and its migration handshakes
+//
+// Every operation runs inside the caller's unit of work (the Repository passed in) and throws
+// api_error for every refusal.
+#include <span>
+#include <string_view>
+#include <type_traits>
+
+#include "model/accounts.hpp"
+#include "model/all_features.hpp"
+#include "model/clock.hpp"
+#include "model/handshakes.hpp"
+#include "model/ids.hpp"
+#include "model/operation.hpp"
+#include "model/organization.hpp"
+#include "model/tags.hpp"
+
+namespace localorgs::model {
+
+struct ServiceOptions {
+    Quotas default_quotas;        // copied into each new organization
+    bool direct_transfer = true;  // a member of another organization may accept (AWS since Dec 2025)
+};
+
+class Service {
+public:
+    Service(const Clock& clock, IdGenerator& ids, ServiceOptions options);
+    Service(const Service&) = delete;
+    Service& operator=(const Service&) = delete;
+
+    // The operation with this wire name, or nullptr when localorgs does not implement it.
+    const Binding* find(std::string_view operation) const noexcept;
+
+    const Clock& clock;
+    IdGenerator& ids;
+    const ServiceOptions options;
+    Millis now() const { return clock.now_ms(); }
+
+    Organizations organizations;
+    Accounts accounts;
+    Tags tags;
+    Handshakes handshakes;
+    AllFeatures all_features;
+
+    template <class Family>
+    Family& family() {
+        if constexpr (std::is_same_v<Family, Organizations>) return organizations;
+        else if constexpr (std::is_same_v<Family, Accounts>) return accounts;
+        else if constexpr (std::is_same_v<Family, Tags>) return tags;
+        else if constexpr (std::is_same_v<Family, Handshakes>) return handshakes;
+        else if constexpr (std::is_same_v<Family, AllFeatures>) return all_features;
+        else static_assert(sizeof(Family) == 0, "not a family of the service");
+    }
+};
+
+// --- binding an operation to a family's method ----------------------------------------------
+
+namespace detail {
+template <class C, class R, class... A>
+C family_of(R (C::*)(A...));
+}  // namespace detail
+
+// An operation's entry in its family's table: `bind<api::ops::AcceptHandshake,
+// &Handshakes::accept_handshake>()`. The method takes (Repository&, const Caller&, const Input&)
+// — or no Input when the input has no member — and returns the Output, the value of the Output's
+// single member, or nothing for operations without output.
+template <class Op, auto Method>
+constexpr Binding bind() {
+    using Family = decltype(detail::family_of(Method));
+    using Input = typename Op::Input;
+    using Output = typename Op::Output;
+    return {Op::name, [](Service& service, Repository& repo, const Caller& caller, const void* in, void* out) {
+                Family& family = service.family<Family>();
+                auto call = [&] {
+                    // Operations whose input has no member (or no input) may take none.
+                    if constexpr (std::is_invocable_v<decltype(Method), Family&, Repository&, const Caller&>)
+                        return (family.*Method)(repo, caller);
+                    else
+                        return (family.*Method)(repo, caller, *static_cast<const Input*>(in));
+                };
+                using Result = decltype(call());
+                if constexpr (std::is_void_v<Result>)
+                    call();
+                else if constexpr (std::is_same_v<Result, Output>)
+                    *static_cast<Output*>(out) = call();
+                else
+                    *static_cast<Output*>(out) = Output{call()};
+            }};
+}
+
+}  // namespace localorgs::model
