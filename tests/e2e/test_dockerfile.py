@@ -15,7 +15,6 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -123,12 +122,6 @@ def dockerignore_patterns():
         return []
     with open(path, encoding="utf-8") as f:
         return [line.strip() for line in f if line.strip() and not line.startswith("#")]
-
-
-def closed_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class ImageServer(Server):
@@ -281,18 +274,25 @@ class DockerfileTest(unittest.TestCase):
         health = server.http("GET", "/_localorgs/health")
         self.assertEqual((health.status, health.json["status"]), (200, "running"), health)
 
-        def check(port):
-            # The script as Docker runs it: in the container's environment, with the port it names.
-            env = {"PATH": os.environ["PATH"], **image_env, "LOCALORGS_PORT": str(port)}
-            return subprocess.run([script], capture_output=True, text=True, timeout=TIMEOUT, env=env,
-                                  stdin=subprocess.DEVNULL)
+        def check(*pids):
+            # The script as the image runs it, in the image's environment, whose LOCALORGS_PORT
+            # (4566) is not the port this server was given with --port: the script must find the
+            # port the server really listens on. Told the server's process id, as other localorgs
+            # processes may run beside this test (in the container it looks at every one).
+            env = {"PATH": os.environ["PATH"], **image_env}
+            return subprocess.run([script, *map(str, pids)], capture_output=True, text=True, timeout=TIMEOUT,
+                                  env=env, stdin=subprocess.DEVNULL)
 
-        self.assertEqual(check(server.port).returncode, 0, f"{path} calls a live server unhealthy")
+        self.assertNotEqual(str(server.port), image_env["LOCALORGS_PORT"])
+        pid = server.proc.pid
+        live = check(pid)
+        self.assertEqual(live.returncode, 0, f"{path} calls a live server unhealthy: {live.stderr}")
         with open(script, encoding="utf-8") as f:
             self.assertIn("/_localorgs/health", f.read())
+        # A process that listens on nothing (this test) is no healthy server.
+        self.assertNotEqual(check(os.getpid()).returncode, 0)
         server.stop_cleanly()
-        self.assertNotEqual(check(server.port).returncode, 0, f"{path} calls a stopped server healthy")
-        self.assertNotEqual(check(closed_port()).returncode, 0)
+        self.assertNotEqual(check(pid).returncode, 0, f"{path} calls a stopped server healthy")
 
 
 class ComposeTest(unittest.TestCase):
