@@ -308,7 +308,8 @@ class ComposeTest(unittest.TestCase):
         context = os.path.normpath(os.path.join(os.path.dirname(COMPOSE), self.service["build"]))
         self.assertEqual(context, REPO_ROOT)
         exposed = only(self.run_stage, "EXPOSE").args
-        self.assertIn(f"127.0.0.1:{exposed}:{exposed}", self.service["ports"])
+        # The host port is LOCALORGS_HOST_PORT, by default the same as the container's.
+        self.assertIn(f"127.0.0.1:${{LOCALORGS_HOST_PORT:-{exposed}}}:{exposed}", self.service["ports"])
 
     def test_healthcheck_is_the_images(self):
         flags, rest = only(self.run_stage, "HEALTHCHECK").flags_and_rest()
