@@ -1,11 +1,13 @@
 """The Docker image's recipe against the repository and the real binary (issue 7 item 1).
 
-No Docker engine runs where the tests run, so this checks every part of the image that can be
-checked without one: the two stages and their bases, that everything the build COPYs exists and
+tests/e2e/test_container.py builds and runs the image for real with Podman, in minutes; this
+checks in seconds, without an engine, what can be checked without one, and names the culprit when
+the real test fails: the two stages and their bases, that everything the build COPYs exists and
 is enough to configure the build, that the build runs the README's tools/build, that the run stage
 is non-root with its state in the volume and listens on 0.0.0.0:4566, that the binary needs no
 shared library the slim image lacks, that the entrypoint with the image's environment starts the
-real server, that the HEALTHCHECK script really tells a live server from a dead one, and that
+real server, that the HEALTHCHECK script finds a live server on the port it really listens on
+(not the image's LOCALORGS_PORT) and calls a stopped one unhealthy, and that
 docker/compose.yaml's mounted config is a valid localorgs config.
 """
 
