@@ -44,7 +44,9 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from harness import CLI_TIMEOUT, ORG_ID, READY_LINE, REPO_ROOT, clean_env, cli_env, cli_service_error_rc  # noqa: E402
+import harness  # noqa: E402
+from harness import (CLI_TIMEOUT, ORG_ID, READY_LINE, REPO_ROOT, clean_env, cli_env,  # noqa: E402
+                     cli_service_error_rc, require)
 
 BASE_IMAGE_TIMEOUT = 600  # seconds for tools/base-image (debootstrap downloads ~100 packages)
 BUILD_TIMEOUT = 1500  # seconds for the image build (apt-get and a full compile inside)
@@ -62,21 +64,6 @@ COMPOSE_PROJECT = "lotest"  # podman-compose names: lotest_localorgs (image), lo
 # the bind mount that holds network namespaces, netavark's IP allocations, the blob info cache.
 PODMAN_HOST_PATHS = ("/run/runc", "/run/netns", "/run/containers", "/var/lib/containers")
 NETAVARK_DIRS = ("/usr/libexec/podman", "/usr/lib/podman", "/usr/local/libexec/podman", "/usr/local/lib/podman")
-
-
-# --- stand-ins for harness.require and harness.main (on their way to main; same behaviour) ---------
-
-def in_ci():
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def require(test, condition, reason):
-    """Skips `test` with `reason` unless `condition` holds; in CI, fails instead."""
-    if condition:
-        return
-    if in_ci():
-        test.fail(f"missing prerequisite (CI must provide it): {reason}")
-    test.skipTest(reason)
 
 
 # --- a private rootful Podman ---------------------------------------------------------------------
@@ -457,4 +444,4 @@ class ContainerTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()
