@@ -3,7 +3,7 @@
 #include <boost/asio/post.hpp>
 
 #include "model/access.hpp"
-#include "model/validation/validator.hpp"
+#include "server/validation/validator.hpp"
 #include "server/aws_json.hpp"
 #include "server/log.hpp"
 
@@ -42,11 +42,11 @@ nlohmann::json parse_body(std::string_view body) {
     auto first = body.find_first_not_of(" \t\r\n");
     if (first == std::string_view::npos) return nlohmann::json::object();
     if (!nesting_within(body, kMaxJsonDepth))
-        throw api_error(error_code::SerializationException, "The request body is nested too deeply.");
+        throw wire_error(protocol_code::SerializationException, "The request body is nested too deeply.");
     auto doc = nlohmann::json::parse(body, nullptr, false);
-    if (doc.is_discarded()) throw api_error(error_code::SerializationException, "The request body is not valid JSON.");
+    if (doc.is_discarded()) throw wire_error(protocol_code::SerializationException, "The request body is not valid JSON.");
     if (!doc.is_object())
-        throw api_error(error_code::SerializationException, "The request body must be a JSON object.");
+        throw wire_error(protocol_code::SerializationException, "The request body must be a JSON object.");
     return doc;
 }
 
@@ -60,23 +60,23 @@ void AwsApi::handle(Request&& request, Respond respond) {
     try {
         caller_id = identity_.authenticate(request);
         if (request.method() != http::verb::post)
-            throw api_error(error_code::UnknownOperationException,
-                            "The AWS Organizations API accepts only POST requests with an X-Amz-Target header.");
+            throw wire_error(protocol_code::UnknownOperationException,
+                             "The AWS Organizations API accepts only POST requests with an X-Amz-Target header.");
         std::string_view target = request["X-Amz-Target"];
         if (!target.starts_with(aws_json::kTargetPrefix))
-            throw api_error(error_code::UnknownOperationException,
-                            target.empty() ? "The X-Amz-Target header is missing."
-                                           : "The X-Amz-Target header does not name an AWS Organizations operation.");
+            throw wire_error(protocol_code::UnknownOperationException,
+                             target.empty() ? "The X-Amz-Target header is missing."
+                                            : "The X-Amz-Target header does not name an AWS Organizations operation.");
         operation = target.substr(aws_json::kTargetPrefix.size());
         const Operation op = operations_.find(operation);
         if (!op.codec)
-            throw api_error(error_code::UnknownOperationException,
-                            "The operation " + operation + " is not an AWS Organizations operation.");
+            throw wire_error(protocol_code::UnknownOperationException,
+                             "The operation " + operation + " is not an AWS Organizations operation.");
         if (!op.binding)
-            throw api_error(error_code::NotImplementedException,
-                            "localorgs does not implement " + operation + " yet.");
+            throw wire_error(protocol_code::NotImplementedException,
+                             "localorgs does not implement " + operation + " yet.");
         auto input = parse_body(request.body());
-        model::validation::validate_input(operation, input);
+        server::validation::validate_input(operation, input);
         model::Caller caller{caller_id};
         if (log::enabled(log::Level::debug))
             log::write(log::Level::debug, "request " + request_id + " " + caller.account_id + " " + operation);
@@ -103,26 +103,36 @@ void AwsApi::handle(Request&& request, Respond respond) {
                        boost::asio::post(io_, [call] { finish(*call); });
                    });
     } catch (const api_error& e) {
+        refuse(wire_error(e), caller_id, operation, version, keep_alive, request_id, started, respond);
+    } catch (const wire_error& e) {
+        refuse(e, caller_id, operation, version, keep_alive, request_id, started, respond);
+    }
+}
+
+void AwsApi::refuse(const wire_error& e, const std::string& caller_id, std::string operation, unsigned version,
+                    bool keep_alive, const std::string& request_id, std::chrono::steady_clock::time_point started,
+                    Respond& respond) {
+    {
         if (!caller_id.empty()) remember_caller(caller_id);
         auto res = aws_json::error(e, version, keep_alive, request_id);
         // An operation the service does not have (UnknownOperationException) is not repeated.
-        if (!model::validation::is_known_operation(operation)) operation = "-";
+        if (!server::validation::is_known_operation(operation)) operation = "-";
         log::request_if_enabled({request_id, caller_id.empty() ? "-" : caller_id, operation, res.result_int(),
                                  res["X-Amzn-ErrorType"], started});
         respond(std::move(res));
     }
 }
 
-api_error AwsApi::failure_of(std::exception_ptr error, const Call& call) {
+wire_error AwsApi::failure_of(std::exception_ptr error, const Call& call) {
     try {
         std::rethrow_exception(error);
     } catch (const api_error& e) {
         remember_caller(call.caller.account_id);
-        return e;
+        return wire_error(e);
     } catch (const std::exception& e) {
         log::error("request " + call.request_id + " failed: " + e.what());
     }
-    return api_error(error_code::ServiceException);
+    return wire_error(api_error(error_code::ServiceException));
 }
 
 void AwsApi::finish(Call& call) {
@@ -138,7 +148,7 @@ Response AwsApi::answer_of(Call& call) {
             return aws_json::success(call.answer(), call.version, call.keep_alive, call.request_id);
         } catch (const std::exception& e) {
             log::error("request " + call.request_id + " cannot be encoded: " + e.what());
-            call.failure = api_error(error_code::ServiceException);
+            call.failure = wire_error(api_error(error_code::ServiceException));
         }
     }
     return aws_json::error(*call.failure, call.version, call.keep_alive, call.request_id);

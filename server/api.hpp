@@ -15,6 +15,7 @@
 #include "server/http_types.hpp"
 #include "server/identity.hpp"
 #include "server/operations.hpp"
+#include "server/wire_error.hpp"
 
 namespace localorgs::server {
 
@@ -38,7 +39,7 @@ private:
         unsigned version;
         bool keep_alive;
         wire::Answer answer;
-        std::optional<model::api_error> failure;
+        std::optional<wire_error> failure;
         // For the request line written when the call is answered (log.hpp).
         std::string operation;
         std::chrono::steady_clock::time_point started;
@@ -48,7 +49,11 @@ private:
         call.answer = call.op.codec->run(*call.op.binding, service_, repo, call.caller, call.input);
     }
     // The AWS error to answer for what the call threw (ServiceException for anything unforeseen).
-    model::api_error failure_of(std::exception_ptr error, const Call& call);
+    wire_error failure_of(std::exception_ptr error, const Call& call);
+    // Answers a call refused before it reached the model, and logs its request line.
+    void refuse(const wire_error& e, const std::string& caller_id, std::string operation, unsigned version,
+                bool keep_alive, const std::string& request_id, std::chrono::steady_clock::time_point started,
+                Respond& respond);
     // Answers the call, encoding its result (on an I/O thread), and logs its request line.
     static void finish(Call& call);
     static Response answer_of(Call& call);

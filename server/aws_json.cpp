@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <random>
 
+#include "server/wire/json_writer.hpp"
+
 namespace localorgs::server::aws_json {
 
 std::string new_request_id() {
@@ -44,15 +46,14 @@ Response success(std::string body, unsigned version, bool keep_alive, const std:
     return make(http::status::ok, std::move(body), version, keep_alive, request_id);
 }
 
-Response error(const model::api_error& e, unsigned version, bool keep_alive,
-               const std::string& request_id) {
-    const auto& meta = model::info(e.code());
-    nlohmann::json body = {{"__type", meta.type}, {"Message", e.message()}};
-    if (!e.reason().empty()) body["Reason"] = e.reason();
-    auto res = make(static_cast<http::status>(meta.http_status),
-                    body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), version,
-                    keep_alive, request_id);
-    res.set("X-Amzn-ErrorType", meta.type);
+Response error(const wire_error& e, unsigned version, bool keep_alive, const std::string& request_id) {
+    std::string body;
+    wire::JsonWriter w(body);
+    w.begin_object().member("__type", e.type()).member("Message", e.message());
+    if (!e.reason().empty()) w.member("Reason", e.reason());
+    w.end_object();
+    auto res = make(static_cast<http::status>(e.http_status()), std::move(body), version, keep_alive, request_id);
+    res.set("X-Amzn-ErrorType", e.type());
     return res;
 }
 

@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "model/errors.hpp"
+#include "server/wire_error.hpp"
 
 namespace localorgs::server {
 
 struct Fault {
     std::string id;
     std::string operation;  // an operation name or "*"
-    model::error_code error;
+    std::string error;    // the AWS __type: of the service (model/errors.def) or the protocol
     std::string message;  // "" = the error's default message
     std::string reason;   // "" = no Reason
     int remaining = 1;
@@ -27,7 +27,7 @@ public:
     std::vector<Fault> list() const;
     void clear();
     // Consumes one firing of the first fault that matches this call, if any.
-    std::optional<model::api_error> take(std::string_view operation, std::string_view account_id);
+    std::optional<wire_error> take(std::string_view operation, std::string_view account_id);
 
 private:
     mutable std::mutex mutex_;

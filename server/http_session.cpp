@@ -99,14 +99,7 @@ bool is_http_error(const beast::error_code& ec) {
 }
 
 Response too_many_connections() {
-    Response res{http::status::service_unavailable, 11};
-    res.set(http::field::content_type, aws_json::kContentType);
-    res.set("x-amzn-RequestId", aws_json::new_request_id());
-    res.set("X-Amzn-ErrorType", "ServiceUnavailableException");
-    res.keep_alive(false);
-    res.body() = R"({"__type":"ServiceUnavailableException","Message":"Too many connections"})";
-    res.prepare_payload();
-    return res;
+    return aws_json::error(wire_error(protocol_code::ServiceUnavailableException), 11, false);
 }
 
 class HttpSession final : public Connection, public std::enable_shared_from_this<HttpSession> {
@@ -209,10 +202,10 @@ private:
 
     void on_read_error(const beast::error_code& ec) {
         if (ec == http::error::body_limit) {
-            return refuse(api_error(error_code::RequestEntityTooLargeException), std::nullopt);
+            return refuse(wire_error(protocol_code::RequestEntityTooLargeException), std::nullopt);
         }
         if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
-            return refuse(api_error(error_code::RequestEntityTooLargeException,
+            return refuse(wire_error(protocol_code::RequestEntityTooLargeException,
                                     "The request header is larger than this server accepts."),
                           http::status::request_header_fields_too_large);
         }
@@ -221,13 +214,13 @@ private:
             ec == http::error::short_read) {
             return close_now();
         }
-        refuse(api_error(error_code::SerializationException, "The request is not valid HTTP/1.1."),
+        refuse(wire_error(protocol_code::SerializationException, "The request is not valid HTTP/1.1."),
                http::status::bad_request);
     }
 
     // Answers a request that cannot be read to the end, then closes: the rest of the stream
     // can no longer be framed.
-    void refuse(const api_error& e, std::optional<http::status> status) {
+    void refuse(const wire_error& e, std::optional<http::status> status) {
         const unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
         request_keep_alive_ = false;
         auto res = aws_json::error(e, version, false);

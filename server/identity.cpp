@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/errors.hpp"
+#include "server/wire_error.hpp"
 #include "model/ids.hpp"
 #include "server/log.hpp"
 #include "server/sigv4.hpp"
@@ -71,14 +72,14 @@ std::string Identity::verified_account(const Request& request) const {
         // The time first, as AWS does: a skewed clock is reported as such whatever the key.
         sigv4::check_time(claim, now_());
         auto key = signing_keys_.find(claim.access_key_id);
-        if (key == signing_keys_.end()) throw api_error(error_code::UnrecognizedClientException);
+        if (key == signing_keys_.end()) throw wire_error(protocol_code::UnrecognizedClientException);
         sigv4::verify_signature(request, claim, key->second.secret_access_key);
         return key->second.account_id;
-    } catch (const api_error& e) {
+    } catch (const wire_error& e) {
         // Names the error and the key id only: messages can quote the Authorization header, and
         // logs never carry signatures or secrets.
         if (log::enabled(log::Level::debug)) {
-            std::string line = "authentication refused: " + std::string(model::info(e.code()).type);
+            std::string line = "authentication refused: " + std::string(e.type());
             if (!claim.access_key_id.empty()) {
                 // A decoded presigned key id could hold anything: no control bytes reach the log.
                 line += " for access key ";

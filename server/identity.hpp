@@ -35,7 +35,7 @@ public:
     bool verifies_signatures() const { return verify_; }
 
     // The calling account. Without verification: account_for(request), never throws. With it:
-    // the account of the verified key, or an api_error (MissingAuthenticationToken,
+    // the account of the verified key, or a wire_error (MissingAuthenticationToken,
     // IncompleteSignature, InvalidSignature, UnrecognizedClient).
     std::string authenticate(const Request& request) const;
 

@@ -1,5 +1,7 @@
 #include "server/log.hpp"
 
+#include "server/wire/json_writer.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -40,22 +42,10 @@ public:
         ch(kHex[c >> 4]);
         ch(kHex[c & 15]);
     }
-    // A JSON string. Bytes outside printable ASCII become \u00XX, so the line stays valid
-    // JSON (and valid UTF-8) whatever bytes a request path had.
-    void json_string(std::string_view s) {
-        ch('"');
-        for (unsigned char c : s) {
-            if (c == '"' || c == '\\') {
-                ch('\\');
-                ch(char(c));
-            } else if (c < 0x20 || c >= 0x7f) {
-                hex_byte("\\u00", c);
-            } else {
-                ch(char(c));
-            }
-        }
-        ch('"');
-    }
+    // For wire::json_string_into, the escaping of every JSON the server writes.
+    void push_back(char c) { ch(c); }
+    void append(const char* p, std::size_t n) { raw(std::string_view(p, n)); }
+    void json_string(std::string_view s) { wire::json_string_into(*this, s); }
     // A logfmt value: bare when it is a plain word, else quoted with \" \\ and \xHH escapes.
     void text_value(std::string_view s) {
         bool plain = !s.empty();

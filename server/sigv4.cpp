@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/errors.hpp"
+#include "server/wire_error.hpp"
 #include "server/url.hpp"
 
 namespace localorgs::server::sigv4 {
@@ -17,10 +18,10 @@ using model::api_error;
 using model::error_code;
 
 [[noreturn]] void incomplete(std::string message) {
-    throw api_error(error_code::IncompleteSignatureException, std::move(message));
+    throw wire_error(protocol_code::IncompleteSignatureException, std::move(message));
 }
 [[noreturn]] void invalid(std::string message) {
-    throw api_error(error_code::InvalidSignatureException, std::move(message));
+    throw wire_error(protocol_code::InvalidSignatureException, std::move(message));
 }
 
 std::string quoted(std::string_view s) {
@@ -351,7 +352,7 @@ Claim claim_of(const Request& request, std::string& storage) {
     std::string_view authorization = request[http::field::authorization];
     if (authorization.empty()) {
         if (!presigned)
-            throw api_error(error_code::MissingAuthenticationTokenException, "Missing Authentication Token");
+            throw wire_error(protocol_code::MissingAuthenticationTokenException, "Missing Authentication Token");
         check_scope(*presigned);
         return *presigned;
     }

@@ -2,7 +2,7 @@
 // AWS Signature Version 4 (AWS4-HMAC-SHA256), server side: read what a request claims about its
 // signature, rebuild the canonical request, and check the signature and the request time.
 // Pure functions of their arguments (no clock, no configuration), so they can be unit tested
-// against vectors and fuzzed. Every refusal is a model::api_error with the AWS error name:
+// against vectors and fuzzed. Every refusal is a wire_error with the AWS error name:
 // IncompleteSignatureException (malformed), InvalidSignatureException (wrong or expired),
 // MissingAuthenticationTokenException (nothing to check).
 //

@@ -7,7 +7,7 @@
 
 #include "model/errors.hpp"
 #include "model/ids.hpp"
-#include "model/validation/validator.hpp"
+#include "server/validation/validator.hpp"
 #include "server/config.hpp"
 #include "server/url.hpp"
 
@@ -94,7 +94,7 @@ json quotas_json(const model::Quotas& q) {
 json fault_json(const Fault& f) {
     json out = {{"FaultId", f.id},
                 {"Operation", f.operation},
-                {"Error", model::info(f.error).type},
+                {"Error", f.error},
                 {"Count", f.remaining}};
     if (!f.message.empty()) out["Message"] = f.message;
     if (!f.reason.empty()) out["Reason"] = f.reason;
@@ -272,12 +272,11 @@ void ControlPlane::handle(Request&& req, Respond respond) {
             Fault f;
             if (!body.contains("Operation") || !body["Operation"].is_string()) bad_request("Operation is required");
             f.operation = body["Operation"].get<std::string>();
-            if (f.operation != "*" && !model::validation::is_known_operation(f.operation))
+            if (f.operation != "*" && !server::validation::is_known_operation(f.operation))
                 bad_request("Unknown operation '" + f.operation + "'");
             if (!body.contains("Error") || !body["Error"].is_string()) bad_request("Error is required");
-            auto code = model::error_code_of(body["Error"].get<std::string>());
-            if (!code) bad_request("Unknown error '" + body["Error"].get<std::string>() + "'");
-            f.error = *code;
+            f.error = body["Error"].get<std::string>();
+            if (!wire_error::named(f.error)) bad_request("Unknown error '" + f.error + "'");
             for (auto [key, field] : {std::pair{"Reason", &f.reason}, {"Message", &f.message}, {"AccountId", &f.account_id}}) {
                 if (!body.contains(key)) continue;
                 if (!body[key].is_string()) bad_request(std::string(key) + " must be a string");

@@ -3,31 +3,6 @@
 #include <charconv>
 
 namespace localorgs::server::wire {
-namespace {
-
-// Length of the valid UTF-8 sequence at s[i], or 0 when it is not one (overlong forms,
-// surrogates and code points past U+10FFFF included).
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-    const auto cont = [&](std::size_t k) { return i + k < s.size() && (b(k) & 0xC0) == 0x80; };
-    const unsigned char c = b(0);
-    if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (!cont(1) || !cont(2)) return 0;
-        if (c == 0xE0 && b(1) < 0xA0) return 0;  // overlong
-        if (c == 0xED && b(1) > 0x9F) return 0;  // surrogate
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (!cont(1) || !cont(2) || !cont(3)) return 0;
-        if (c == 0xF0 && b(1) < 0x90) return 0;  // overlong
-        if (c == 0xF4 && b(1) > 0x8F) return 0;  // past U+10FFFF
-        return 4;
-    }
-    return 0;
-}
-
-}  // namespace
 
 void JsonWriter::separate() {
     if (after_key_) {
@@ -64,44 +39,7 @@ JsonWriter& JsonWriter::key(std::string_view name) {
 
 JsonWriter& JsonWriter::string(std::string_view s) {
     separate();
-    out_.push_back('"');
-    std::size_t run = 0;  // start of the stretch that needs no escaping
-    auto flush = [&](std::size_t end) { out_.append(s.data() + run, end - run); };
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-            ++i;
-            continue;
-        }
-        if (c >= 0x80) {
-            if (std::size_t n = utf8_length(s, i)) {
-                i += n;
-                continue;
-            }
-            flush(i);
-            out_.append("\xEF\xBF\xBD");  // U+FFFD for a byte that starts no valid sequence
-            run = ++i;
-            continue;
-        }
-        flush(i);
-        switch (c) {
-            case '"': out_.append("\\\""); break;
-            case '\\': out_.append("\\\\"); break;
-            case '\b': out_.append("\\b"); break;
-            case '\f': out_.append("\\f"); break;
-            case '\n': out_.append("\\n"); break;
-            case '\r': out_.append("\\r"); break;
-            case '\t': out_.append("\\t"); break;
-            default: {
-                static constexpr char hex[] = "0123456789abcdef";
-                char esc[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF]};
-                out_.append(esc, sizeof esc);
-            }
-        }
-        run = ++i;
-    }
-    flush(s.size());
-    out_.push_back('"');
+    json_string_into(out_, s);
     return *this;
 }
 

@@ -17,12 +17,13 @@
 #include <string>
 #include <string_view>
 
+#include "server/wire_error.hpp"
 #include "known_ids.hpp"
 #include "model/clock.hpp"
 #include "model/errors.hpp"
 #include "model/ids.hpp"
 #include "model/service.hpp"
-#include "model/validation/validator.hpp"
+#include "server/validation/validator.hpp"
 #include "server/api.hpp"
 #include "server/aws_json.hpp"
 #include "model/calls.hpp"
@@ -95,13 +96,13 @@ struct Undo {};
 
 // "Operation[ account]\n" picks both; anything else picks the operation by the first byte.
 std::pair<std::string_view, Caller> choose(std::string_view& input) {
-    const auto names = model::validation::operation_names();
+    const auto names = server::validation::operation_names();
     const auto newline = input.find('\n');
     if (newline != std::string_view::npos) {
         const auto line = input.substr(0, newline);
         const auto space = line.find(' ');
         const auto name = line.substr(0, space);
-        if (model::validation::is_known_operation(name)) {
+        if (server::validation::is_known_operation(name)) {
             Caller caller = kManagement;
             if (space != std::string_view::npos && model::is_account_id(line.substr(space + 1)))
                 caller.account_id = std::string(line.substr(space + 1));
@@ -121,11 +122,14 @@ void run(World& world, std::string_view operation, const Caller& caller, std::st
     nlohmann::json input;
     try {
         input = server::parse_body(world.known.substitute(body));
-        model::validation::validate_input(operation, input);
+        server::validation::validate_input(operation, input);
+    } catch (const server::wire_error& e) {
+        if (e.protocol() != server::protocol_code::SerializationException)
+            fail(operation, "validation threw " + std::string(e.type()) + ": " + e.message());
+        return;
     } catch (const api_error& e) {
-        if (e.code() != error_code::SerializationException && e.code() != error_code::InvalidInputException)
-            fail(operation,
-                 "validation threw " + std::string(model::info(e.code()).type) + ": " + e.message());
+        if (e.code() != error_code::InvalidInputException)
+            fail(operation, "validation threw " + std::string(model::info(e.code()).type) + ": " + e.message());
         return;
     }
 

@@ -8,8 +8,8 @@
 //
 // LOCALORGS_FUZZ_TRACE=1 prints whether the server would accept each request, and why not.
 //
-// A finding is a crash, a sanitizer report, an exception other than model::api_error, an
-// api_error of a kind the step must not give, or a broken property: the parts of a claim that do
+// A finding is a crash, a sanitizer report, an exception other than server::wire_error, a
+// wire_error of a kind the step must not give, or a broken property: the parts of a claim that do
 // not add up to its credential, a streamed canonical-request hash that differs from the hash of
 // the canonical request, a signature accepted that is not the one the key makes, one accepted
 // with a wrong secret, an account that is not the configured key's.
@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 
+#include "server/wire_error.hpp"
 #include "model/errors.hpp"
 #include "model/ids.hpp"
 #include "server/http_types.hpp"
@@ -37,8 +38,8 @@ namespace {
 namespace beast = boost::beast;
 namespace http = beast::http;
 using namespace localorgs;
-using model::api_error;
-using model::error_code;
+using server::protocol_code;
+using server::wire_error;
 namespace sigv4 = server::sigv4;
 
 constexpr std::int64_t kNow = 1795867200;  // 2026-11-28T12:00:00Z, when the signed seeds were signed
@@ -60,17 +61,17 @@ struct Input {
     std::abort();
 }
 
-// Runs `f`; an api_error must be one of `allowed`, anything else thrown is a finding. True when
+// Runs `f`; a wire_error must be one of `allowed`, anything else thrown is a finding. True when
 // `f` returned.
 template <class F>
-bool allowed_errors(const char* step, const Input& in, std::initializer_list<error_code> allowed, F&& f) {
+bool allowed_errors(const char* step, const Input& in, std::initializer_list<protocol_code> allowed, F&& f) {
     try {
         f();
         return true;
-    } catch (const api_error& e) {
+    } catch (const wire_error& e) {
         for (auto code : allowed)
-            if (e.code() == code) return false;
-        fail(step, "threw " + std::string(model::info(e.code()).type) + ": " + e.message(), in);
+            if (e.protocol() == code) return false;
+        fail(step, "threw " + std::string(e.type()) + ": " + e.message(), in);
     } catch (const std::exception& e) {
         fail(step, std::string("threw a non-API exception: ") + e.what(), in);
     }
@@ -131,13 +132,13 @@ void signature(const Input& in) {
     sigv4::Claim claim;
     const bool claimed = allowed_errors(
         "claim_of", in,
-        {error_code::IncompleteSignatureException, error_code::InvalidSignatureException,
-         error_code::MissingAuthenticationTokenException},
+        {protocol_code::IncompleteSignatureException, protocol_code::InvalidSignatureException,
+         protocol_code::MissingAuthenticationTokenException},
         [&] { claim = sigv4::claim_of(in.request, storage); });
     if (!claimed) return;
     check_claim(claim, in);
 
-    allowed_errors("check_time", in, {error_code::InvalidSignatureException},
+    allowed_errors("check_time", in, {protocol_code::InvalidSignatureException},
                    [&] { sigv4::check_time(claim, kNow); });
 
     // The streamed hash (what verification uses) is the hash of the canonical request.
@@ -147,8 +148,8 @@ void signature(const Input& in) {
         server::to_hex(sigv4::canonical_request_hash(in.request, claim, body_hash)))
         fail("canonical_request_hash", "differs from the hash of canonical_request:\n" + canonical, in);
 
-    const std::initializer_list<error_code> refusals{error_code::InvalidSignatureException,
-                                                     error_code::IncompleteSignatureException};
+    const std::initializer_list<protocol_code> refusals{protocol_code::InvalidSignatureException,
+                                                     protocol_code::IncompleteSignatureException};
     const bool verified = allowed_errors("verify_signature", in, refusals,
                                          [&] { sigv4::verify_signature(in.request, claim, kSecret); });
     if (!verified) return;
@@ -175,8 +176,8 @@ void authenticate(const Input& in) {
     std::string account;
     const bool accepted = allowed_errors(
         "Identity::authenticate", in,
-        {error_code::IncompleteSignatureException, error_code::InvalidSignatureException,
-         error_code::MissingAuthenticationTokenException, error_code::UnrecognizedClientException},
+        {protocol_code::IncompleteSignatureException, protocol_code::InvalidSignatureException,
+         protocol_code::MissingAuthenticationTokenException, protocol_code::UnrecognizedClientException},
         [&] { account = identity.authenticate(in.request); });
     static const bool trace = [] {
         const char* v = std::getenv("LOCALORGS_FUZZ_TRACE");
@@ -186,8 +187,8 @@ void authenticate(const Input& in) {
         std::string outcome = accepted ? "accepted for " + account : "refused";
         try {
             if (!accepted) identity.authenticate(in.request);
-        } catch (const api_error& e) {
-            outcome.append(": ").append(model::info(e.code()).type).append(": ").append(e.message());
+        } catch (const wire_error& e) {
+            outcome.append(": ").append(e.type()).append(": ").append(e.message());
         }
         std::fprintf(stderr, "%s\n", outcome.c_str());
     }

@@ -10,7 +10,7 @@
 #include "model/clock.hpp"
 #include "model/ids.hpp"
 #include "model/service.hpp"
-#include "model/validation/validator.hpp"
+#include "server/validation/validator.hpp"
 #include "server/operations.hpp"
 #include "storage/sqlite_store.hpp"
 
@@ -48,7 +48,7 @@ api::Handshake given_handshake;
 
 TEST_CASE("every operation of the service model has a codec, in name order") {
     const auto codecs = server::wire::operation_codecs();
-    const auto names = model::validation::operation_names();
+    const auto names = server::validation::operation_names();
     REQUIRE(codecs.size() == names.size());
     CHECK(codecs.size() == 63);
     for (std::size_t i = 1; i < codecs.size(); ++i) CHECK(codecs[i - 1].name < codecs[i].name);

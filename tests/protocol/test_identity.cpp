@@ -2,6 +2,7 @@
 
 #include <future>
 
+#include "server/wire_error.hpp"
 #include "model/errors.hpp"
 #include "protocol/api_fixture.hpp"
 #include "server/identity.hpp"
@@ -99,14 +100,15 @@ Request signed_request(const std::string& akid, const std::string& secret, std::
     return r;
 }
 
-std::string refused(const Identity& id, const Request& r, model::error_code code) {
+std::string refused(const Identity& id, const Request& r, server::protocol_code code) {
+    const server::wire_error expected(code);
     try {
         id.authenticate(r);
-    } catch (const model::api_error& e) {
-        CHECK_MESSAGE(e.code() == code, "got " << model::info(e.code()).type << ": " << e.message());
+    } catch (const server::wire_error& e) {
+        CHECK_MESSAGE(e.protocol() == code, "got " << e.type() << ": " << e.message());
         return e.message();
     }
-    FAIL("expected " << model::info(code).type);
+    FAIL("expected " << expected.type());
     return {};
 }
 
@@ -135,26 +137,26 @@ TEST_CASE("with verification, the verified key names the account") {
     // A configured 12-digit key is a key like any other: its AccountId counts, not its digits.
     CHECK(id.authenticate(signed_request("123456789012", "twelve")) == "210987654321");
 
-    CHECK(refused(id, signed_request("AKIAEXAMPLE", "wrong"), model::error_code::InvalidSignatureException) ==
+    CHECK(refused(id, signed_request("AKIAEXAMPLE", "wrong"), server::protocol_code::InvalidSignatureException) ==
           "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
           "Access Key and signing method. Consult the service documentation for details.");
-    CHECK(refused(id, signed_request("AKIAUNKNOWN", kSecret), model::error_code::UnrecognizedClientException) ==
+    CHECK(refused(id, signed_request("AKIAUNKNOWN", kSecret), server::protocol_code::UnrecognizedClientException) ==
           "The security token included in the request is invalid.");
     // An unconfigured 12-digit key is unknown too: otherwise any caller could pick its account.
-    CHECK(refused(id, signed_request("222222222222", "dummy"), model::error_code::UnrecognizedClientException) ==
+    CHECK(refused(id, signed_request("222222222222", "dummy"), server::protocol_code::UnrecognizedClientException) ==
           "The security token included in the request is invalid.");
-    CHECK(refused(id, with_auth(""), model::error_code::MissingAuthenticationTokenException) ==
+    CHECK(refused(id, with_auth(""), server::protocol_code::MissingAuthenticationTokenException) ==
           "Missing Authentication Token");
     CHECK(refused(id, with_auth("AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE"),
-                  model::error_code::IncompleteSignatureException)
+                  server::protocol_code::IncompleteSignatureException)
               .starts_with("Authorization header requires 'Signature' parameter."));
 
     // The wall clock given, not the request: 16 minutes later the same request is expired.
     auto request = signed_request("AKIAEXAMPLE", kSecret);
     now = kNow + 16 * 60;
-    CHECK(refused(id, request, model::error_code::InvalidSignatureException).starts_with("Signature expired: "));
+    CHECK(refused(id, request, server::protocol_code::InvalidSignatureException).starts_with("Signature expired: "));
     now = kNow - 16 * 60;
-    CHECK(refused(id, request, model::error_code::InvalidSignatureException)
+    CHECK(refused(id, request, server::protocol_code::InvalidSignatureException)
               .starts_with("Signature not yet current: "));
     now = kNow;
     CHECK(id.authenticate(request) == "555555555555");
@@ -165,7 +167,7 @@ TEST_CASE("the real clock by default") {
     id.verify_signatures(credentials());
     CHECK(id.authenticate(signed_request("AKIAEXAMPLE", kSecret, Identity::system_seconds())) == "555555555555");
     CHECK(refused(id, signed_request("AKIAEXAMPLE", kSecret, Identity::system_seconds() - 3600),
-                  model::error_code::InvalidSignatureException)
+                  server::protocol_code::InvalidSignatureException)
               .starts_with("Signature expired: "));
 }
 

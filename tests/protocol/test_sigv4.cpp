@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "server/wire_error.hpp"
 #include "model/errors.hpp"
 #include "server/sigv4.hpp"
 
@@ -49,14 +50,15 @@ void verify(const Request& r, std::string_view secret = kSecret, std::int64_t no
 }
 
 template <class F>
-std::string refusal(F&& f, error_code code) {
+std::string refusal(F&& f, server::protocol_code code) {
+    const server::wire_error expected(code);
     try {
         f();
-    } catch (const model::api_error& e) {
-        CHECK_MESSAGE(e.code() == code, "got " << model::info(e.code()).type << ": " << e.message());
+    } catch (const server::wire_error& e) {
+        CHECK_MESSAGE(e.protocol() == code, "got " << e.type() << ": " << e.message());
         return e.message();
     }
-    FAIL("expected " << model::info(code).type);
+    FAIL("expected " << expected.type());
     return {};
 }
 
@@ -144,28 +146,28 @@ TEST_CASE("sigv4: an Organizations call signed by botocore") {
 
 TEST_CASE("sigv4: anything changed after signing is refused") {
     CHECK(refusal([] { verify(accept_handshake(), "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEZ"); },
-                  error_code::InvalidSignatureException) == kMismatch);
+                  server::protocol_code::InvalidSignatureException) == kMismatch);
     auto body = accept_handshake();
     body.body() = R"({"HandshakeId": "h-0123456789abcdee"})";
-    CHECK(refusal([&] { verify(body); }, error_code::InvalidSignatureException) == kMismatch);
+    CHECK(refusal([&] { verify(body); }, server::protocol_code::InvalidSignatureException) == kMismatch);
     auto target = accept_handshake();
     target.set("X-Amz-Target", "AWSOrganizationsV20161128.DeclineHandshake");
-    CHECK(refusal([&] { verify(target); }, error_code::InvalidSignatureException) == kMismatch);
+    CHECK(refusal([&] { verify(target); }, server::protocol_code::InvalidSignatureException) == kMismatch);
     auto time = accept_handshake();
     time.set("X-Amz-Date", "20261128T101501Z");
-    CHECK(refusal([&] { verify(time); }, error_code::InvalidSignatureException) == kMismatch);
+    CHECK(refusal([&] { verify(time); }, server::protocol_code::InvalidSignatureException) == kMismatch);
     auto path = accept_handshake();
     path.target("/other");
-    CHECK(refusal([&] { verify(path); }, error_code::InvalidSignatureException) == kMismatch);
+    CHECK(refusal([&] { verify(path); }, server::protocol_code::InvalidSignatureException) == kMismatch);
     auto query = accept_handshake();
     query.target("/?a=1");
-    CHECK(refusal([&] { verify(query); }, error_code::InvalidSignatureException) == kMismatch);
+    CHECK(refusal([&] { verify(query); }, server::protocol_code::InvalidSignatureException) == kMismatch);
     auto signature = accept_handshake();
     std::string auth(signature[http::field::authorization]);
     signature.set(http::field::authorization, replace(auth, "Signature=bd93", "Signature=BD93"));
-    CHECK(refusal([&] { verify(signature); }, error_code::InvalidSignatureException) == kMismatch);
+    CHECK(refusal([&] { verify(signature); }, server::protocol_code::InvalidSignatureException) == kMismatch);
     signature.set(http::field::authorization, auth + "00");
-    CHECK(refusal([&] { verify(signature); }, error_code::InvalidSignatureException) == kMismatch);
+    CHECK(refusal([&] { verify(signature); }, server::protocol_code::InvalidSignatureException) == kMismatch);
     // A header that is not signed may change.
     auto unsigned_header = accept_handshake();
     unsigned_header.set(http::field::user_agent, "anything");
@@ -237,7 +239,7 @@ TEST_CASE("sigv4: signed with a Date header instead of X-Amz-Date") {
     CHECK(claim.time == kNow);
     verify(r);
     r.set(http::field::date, "Sat, 28 Nov 2026 10:15:01 GMT");
-    CHECK(refusal([&] { verify(r); }, error_code::InvalidSignatureException) == kMismatch);
+    CHECK(refusal([&] { verify(r); }, server::protocol_code::InvalidSignatureException) == kMismatch);
 }
 
 TEST_CASE("sigv4: X-Amz-Content-Sha256 is the payload hash, and the body must match it") {
@@ -264,9 +266,9 @@ TEST_CASE("sigv4: X-Amz-Content-Sha256 is the payload hash, and the body must ma
     const std::string hashed_sig = "5d3ccc6ea607aafea8a3cdfc1e633638828b42baec79a3dbd1b5b88f2db5455d";
     verify(signed_over(hash_of_braces, hashed_sig, "{}"));
     CHECK(refusal([&] { verify(signed_over(hash_of_braces, hashed_sig, "{ }")); },
-                  error_code::InvalidSignatureException) ==
+                  server::protocol_code::InvalidSignatureException) ==
           "The provided 'x-amz-content-sha256' header does not match what was computed.");
-    CHECK(refusal([&] { verify(signed_over(kEmptyHash, hashed_sig, "")); }, error_code::InvalidSignatureException) ==
+    CHECK(refusal([&] { verify(signed_over(kEmptyHash, hashed_sig, "")); }, server::protocol_code::InvalidSignatureException) ==
           kMismatch);
 }
 
@@ -292,7 +294,7 @@ TEST_CASE("sigv4: a presigned request") {
     verify(r, kSecret, kNow + 300);  // the last second of its life
 
     // Its body was signed (empty): another body is refused, and so is any edited parameter.
-    CHECK(refusal([] { verify(presigned(kPresignedTarget, "{}")); }, error_code::InvalidSignatureException) ==
+    CHECK(refusal([] { verify(presigned(kPresignedTarget, "{}")); }, server::protocol_code::InvalidSignatureException) ==
           kMismatch);
     for (const auto& edit : {std::pair{"X-Amz-Expires=300", "X-Amz-Expires=3000"},
                              {"%2Fus-east-1%2F", "%2Fus-west-2%2F"},
@@ -302,14 +304,14 @@ TEST_CASE("sigv4: a presigned request") {
         const std::string from = edit.first, to = edit.second;
         CAPTURE(from);
         CHECK(refusal([&] { verify(presigned(replace(kPresignedTarget, from, to))); },
-                      error_code::InvalidSignatureException) == kMismatch);
+                      server::protocol_code::InvalidSignatureException) == kMismatch);
     }
     // An added parameter is part of the canonical query.
     CHECK(refusal([] { verify(presigned(std::string(kPresignedTarget) + "&extra=1")); },
-                  error_code::InvalidSignatureException) == kMismatch);
+                  server::protocol_code::InvalidSignatureException) == kMismatch);
     auto header = presigned();
     header.set("X-Amz-Target", "AWSOrganizationsV20161128.DeleteOrganization");
-    CHECK(refusal([&] { verify(header); }, error_code::InvalidSignatureException) == kMismatch);
+    CHECK(refusal([&] { verify(header); }, server::protocol_code::InvalidSignatureException) == kMismatch);
 }
 
 TEST_CASE("sigv4: a presigned request over UNSIGNED-PAYLOAD takes any body") {
@@ -324,10 +326,10 @@ TEST_CASE("sigv4: a presigned request over UNSIGNED-PAYLOAD takes any body") {
                   R"({"HandshakeId": "h-0123456789abcdef"})");
     verify(r);
     verify(r, kSecret, kNow + 604800);
-    CHECK(refusal([&] { verify(r, kSecret, kNow + 604801); }, error_code::InvalidSignatureException)
+    CHECK(refusal([&] { verify(r, kSecret, kNow + 604801); }, server::protocol_code::InvalidSignatureException)
               .starts_with("Signature expired: 20261128T101500Z is now earlier than"));
     r.set("X-Amz-Target", "AWSOrganizationsV20161128.AcceptHandshake");
-    CHECK(refusal([&] { verify(r); }, error_code::InvalidSignatureException) == kMismatch);
+    CHECK(refusal([&] { verify(r); }, server::protocol_code::InvalidSignatureException) == kMismatch);
 }
 
 TEST_CASE("sigv4: presigned query parameters") {
@@ -335,7 +337,7 @@ TEST_CASE("sigv4: presigned query parameters") {
     CHECK(!sigv4::parse_presigned("", storage));
     CHECK(!sigv4::parse_presigned("a=1&X-Amz-Date=20261128T101500Z", storage));  // no SigV4 marker
     auto missing = [&](const std::string& query) {
-        return refusal([&] { sigv4::parse_presigned(query, storage); }, error_code::IncompleteSignatureException);
+        return refusal([&] { sigv4::parse_presigned(query, storage); }, server::protocol_code::IncompleteSignatureException);
     };
     CHECK(missing("X-Amz-Signature=ab") ==
           "AWS query-string parameters must include 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-SignedHeaders', "
@@ -368,32 +370,32 @@ TEST_CASE("sigv4: request time within 15 minutes of the server's clock, AWS's me
     auto r = accept_handshake();
     verify(r, kSecret, kNow + 900);
     verify(r, kSecret, kNow - 900);
-    CHECK(refusal([&] { verify(r, kSecret, kNow + 901); }, error_code::InvalidSignatureException) ==
+    CHECK(refusal([&] { verify(r, kSecret, kNow + 901); }, server::protocol_code::InvalidSignatureException) ==
           "Signature expired: 20261128T101500Z is now earlier than 20261128T101501Z (20261128T103001Z - 15 min.)");
-    CHECK(refusal([&] { verify(r, kSecret, kNow - 901); }, error_code::InvalidSignatureException) ==
+    CHECK(refusal([&] { verify(r, kSecret, kNow - 901); }, server::protocol_code::InvalidSignatureException) ==
           "Signature not yet current: 20261128T101500Z is still later than 20261128T101459Z (20261128T095959Z + 15 "
           "min.)");
     // Checked before the signature: a skewed request with a wrong secret hears about the time.
-    CHECK(refusal([&] { verify(r, "wrong", kNow + 3600); }, error_code::InvalidSignatureException)
+    CHECK(refusal([&] { verify(r, "wrong", kNow + 3600); }, server::protocol_code::InvalidSignatureException)
               .starts_with("Signature expired"));
 }
 
 TEST_CASE("sigv4: a presigned request lives X-Amz-Expires seconds") {
     auto r = presigned();  // expires 300
-    CHECK(refusal([&] { verify(r, kSecret, kNow + 301); }, error_code::InvalidSignatureException) ==
+    CHECK(refusal([&] { verify(r, kSecret, kNow + 301); }, server::protocol_code::InvalidSignatureException) ==
           "Signature expired: 20261128T101500Z is now earlier than 20261128T101501Z (20261128T102001Z - 5 min.)");
-    CHECK(refusal([&] { verify(r, kSecret, kNow - 901); }, error_code::InvalidSignatureException)
+    CHECK(refusal([&] { verify(r, kSecret, kNow - 901); }, server::protocol_code::InvalidSignatureException)
               .starts_with("Signature not yet current"));
     sigv4::Claim c;
     c.presigned = true;
     c.amz_date = kAmzDate;
     c.time = kNow;
     c.expires = 61;
-    CHECK(refusal([&] { sigv4::check_time(c, kNow + 62); }, error_code::InvalidSignatureException) ==
+    CHECK(refusal([&] { sigv4::check_time(c, kNow + 62); }, server::protocol_code::InvalidSignatureException) ==
           "Signature expired: 20261128T101500Z is now earlier than 20261128T101501Z (20261128T101602Z - 61 sec.)");
     c.expires.reset();  // none: the 15 minutes of a header-signed request
     sigv4::check_time(c, kNow + 900);
-    CHECK_THROWS_AS(sigv4::check_time(c, kNow + 901), model::api_error);
+    CHECK_THROWS_AS(sigv4::check_time(c, kNow + 901), server::wire_error);
 }
 
 TEST_CASE("sigv4: dates") {
@@ -435,7 +437,7 @@ TEST_CASE("sigv4: the Authorization header's parameters") {
 
     auto incomplete = [](std::string_view header, bool has_date = true) {
         return refusal([&] { sigv4::parse_authorization(header, has_date); },
-                       error_code::IncompleteSignatureException);
+                       server::protocol_code::IncompleteSignatureException);
     };
     CHECK(incomplete("Bearer abc") ==
           "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' "
@@ -466,7 +468,7 @@ TEST_CASE("sigv4: the Authorization header's parameters") {
 TEST_CASE("sigv4: what a request claims, and the scope checks") {
     std::string storage;
     auto claim = [&](const Request& r) { return sigv4::claim_of(r, storage); };
-    CHECK(refusal([&] { claim(make("/", {{"Host", "h"}})); }, error_code::MissingAuthenticationTokenException) ==
+    CHECK(refusal([&] { claim(make("/", {{"Host", "h"}})); }, server::protocol_code::MissingAuthenticationTokenException) ==
           "Missing Authentication Token");
 
     auto with_auth = [](const std::string& credential, const std::string& date = kAmzDate) {
@@ -477,31 +479,31 @@ TEST_CASE("sigv4: what a request claims, and the scope checks") {
     };
     CHECK(claim(with_auth("AKID/20261128/ap-southeast-2/organizations/aws4_request")).region == "ap-southeast-2");
     CHECK(refusal([&] { claim(with_auth("AKID/20261127/us-east-1/organizations/aws4_request")); },
-                  error_code::InvalidSignatureException) ==
+                  server::protocol_code::InvalidSignatureException) ==
           "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20261127' != "
           "'20261128', from '20261128T101500Z'.");
     CHECK(refusal([&] { claim(with_auth("AKID/20261128//organizations/aws4_request")); },
-                  error_code::InvalidSignatureException) == "Credential should be scoped to a valid region.");
+                  server::protocol_code::InvalidSignatureException) == "Credential should be scoped to a valid region.");
     CHECK(refusal([&] { claim(with_auth("AKID/20261128/us-east-1/iam/aws4_request")); },
-                  error_code::InvalidSignatureException) ==
+                  server::protocol_code::InvalidSignatureException) ==
           "Credential should be scoped to correct service: 'organizations'.");
     CHECK(refusal([&] { claim(with_auth("AKID/20261128/us-east-1/organizations/aws5_request")); },
-                  error_code::InvalidSignatureException) ==
+                  server::protocol_code::InvalidSignatureException) ==
           "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'.");
     CHECK(refusal([&] { claim(with_auth("AKID/20261128/us-east-1/organizations/aws4_request", "yesterday")); },
-                  error_code::IncompleteSignatureException) ==
+                  server::protocol_code::IncompleteSignatureException) ==
           "Date must be in ISO-8601 'basic format'. Got 'yesterday'. See http://en.wikipedia.org/wiki/ISO_8601");
     auto no_date = make("/", {{"Host", "h"},
                               {"Authorization",
                                "AWS4-HMAC-SHA256 Credential=AKID/20261128/us-east-1/organizations/aws4_request, "
                                "SignedHeaders=host, Signature=00"}});
-    CHECK(refusal([&] { claim(no_date); }, error_code::IncompleteSignatureException)
+    CHECK(refusal([&] { claim(no_date); }, server::protocol_code::IncompleteSignatureException)
               .starts_with("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."));
 
     // Both mechanisms at once are refused rather than one of them picked.
     auto both = presigned();
     both.set(http::field::authorization, std::string(accept_handshake()[http::field::authorization]));
-    CHECK(refusal([&] { claim(both); }, error_code::IncompleteSignatureException)
+    CHECK(refusal([&] { claim(both); }, server::protocol_code::IncompleteSignatureException)
               .starts_with("Only one auth mechanism allowed"));
 }
 
@@ -511,7 +513,7 @@ TEST_CASE("sigv4: the host header must be signed") {
                         {"Authorization",
                          "AWS4-HMAC-SHA256 Credential=AKID/20261128/us-east-1/organizations/aws4_request, "
                          "SignedHeaders=x-amz-date, Signature=00"}});
-    CHECK(refusal([&] { verify(r); }, error_code::IncompleteSignatureException) ==
+    CHECK(refusal([&] { verify(r); }, server::protocol_code::IncompleteSignatureException) ==
           "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
 }
 
@@ -522,14 +524,14 @@ TEST_CASE("sigv4: hostile input never crashes the parsers") {
     for (std::size_t n = 0; n <= header.size(); ++n) {
         try {
             sigv4::parse_authorization(header.substr(0, n), n % 2 == 0);
-        } catch (const model::api_error&) {
+        } catch (const server::wire_error&) {
         }
     }
     const std::string query = std::string(kPresignedTarget).substr(2);
     for (std::size_t n = 0; n <= query.size(); ++n) {
         try {
             sigv4::parse_presigned(query.substr(0, n), storage);
-        } catch (const model::api_error&) {
+        } catch (const server::wire_error&) {
         }
     }
     for (std::string odd : {std::string("%"), std::string("%%%"), std::string("X-Amz-Credential=%G0"),
@@ -537,7 +539,7 @@ TEST_CASE("sigv4: hostile input never crashes the parsers") {
                             std::string("=&=&=")}) {
         try {
             sigv4::parse_presigned(odd, storage);
-        } catch (const model::api_error&) {
+        } catch (const server::wire_error&) {
         }
         CHECK(sigv4::canonical_query(odd, true).size() < 4 * odd.size() + 1);
     }

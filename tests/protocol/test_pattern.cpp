@@ -3,11 +3,11 @@
 #include <stdexcept>
 #include <string>
 
-#include "model/validation/constraints.inc"
-#include "model/validation/pattern.hpp"
+#include "server/validation/constraints.inc"
+#include "server/validation/pattern.hpp"
 
-using localorgs::model::validation::pattern;
-using localorgs::model::validation::utf8_length;
+using localorgs::server::validation::pattern;
+using localorgs::server::validation::utf8_length;
 using namespace std::literals;
 
 namespace {
@@ -19,7 +19,7 @@ bool finds(std::string_view source, std::string_view text) {
 }  // namespace
 
 TEST_CASE("pattern: every pattern of the service model compiles") {
-    for (const std::string_view source : localorgs::model::validation::generated::kPatterns) {
+    for (const std::string_view source : localorgs::server::validation::generated::kPatterns) {
         CAPTURE(source);
         CHECK_NOTHROW(pattern{source});
     }

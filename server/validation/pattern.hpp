@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-namespace localorgs::model::validation {
+namespace localorgs::server::validation {
 
 // Code points in `text`, or nullopt if it is not well-formed UTF-8 (truncated or overlong
 // sequences, surrogates, values above U+10FFFF).
@@ -69,4 +69,4 @@ private:
     bool anchored_ = false;
 };
 
-}  // namespace localorgs::model::validation
+}  // namespace localorgs::server::validation

@@ -5,7 +5,7 @@
 #include <span>
 #include <string_view>
 
-namespace localorgs::model::validation {
+namespace localorgs::server::validation {
 
 // Every operation of the service model (63 of them), in model order.
 std::span<const std::string_view> operation_names() noexcept;
@@ -18,4 +18,4 @@ bool is_known_operation(std::string_view operation) noexcept;
 // Unknown members are ignored. Precondition: is_known_operation(operation).
 void validate_input(std::string_view operation, const nlohmann::json& input);
 
-}  // namespace localorgs::model::validation
+}  // namespace localorgs::server::validation

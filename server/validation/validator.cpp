@@ -1,4 +1,4 @@
-#include "model/validation/validator.hpp"
+#include "server/validation/validator.hpp"
 
 #include <algorithm>
 #include <array>
@@ -9,8 +9,9 @@
 #include <vector>
 
 #include "model/errors.hpp"
-#include "model/validation/constraints.inc"
-#include "model/validation/pattern.hpp"
+#include "server/wire_error.hpp"
+#include "server/validation/constraints.inc"
+#include "server/validation/pattern.hpp"
 
 // Two passes over the body, both following the generated shape table:
 // 1. JSON types of everything (SerializationException), so a wrongly typed member is reported as
@@ -20,8 +21,12 @@
 // Lengths are counted in code points. AWS (Java) counts UTF-16 code units, so a value with
 // characters beyond U+FFFF may pass here at a length AWS would reject; no real client relies on it.
 // Nothing is allocated unless a violation is reported: member paths are a chain of stack frames.
-namespace localorgs::model::validation {
+namespace localorgs::server::validation {
 namespace {
+
+using model::api_error;
+using model::error_code;
+using model::throw_invalid_input;
 
 using generated::kMembers;
 using generated::kNoShape;
@@ -116,7 +121,7 @@ std::string_view expected_name(shape_kind kind) {
 // Phrased like AWS's own deserializer ("Start of list found where not expected"), plus the member.
 [[noreturn]] void throw_serialization(std::string what, const path_frame* path) {
     if (path != nullptr) what += " (member " + to_string(path) + ")";
-    throw api_error(error_code::SerializationException, what + ".");
+    throw wire_error(protocol_code::SerializationException, what + ".");
 }
 
 [[noreturn]] void throw_wrong_type(const json& value, shape_kind expected, const path_frame* path) {
@@ -294,7 +299,7 @@ bool is_known_operation(std::string_view operation) noexcept {
 
 void validate_input(std::string_view operation, const nlohmann::json& input) {
     const generated::operation_def* op = find_operation(operation);
-    if (op == nullptr) throw api_error(error_code::UnknownOperationException);
+    if (op == nullptr) throw wire_error(protocol_code::UnknownOperationException);
     if (op->input == kNoShape) {
         // Nothing to validate, but the body must still be a JSON object.
         if (!input.is_object()) throw_wrong_type(input, shape_kind::structure, nullptr);
@@ -305,4 +310,4 @@ void validate_input(std::string_view operation, const nlohmann::json& input) {
     check_constraints(shape, input, nullptr);
 }
 
-}  // namespace localorgs::model::validation
+}  // namespace localorgs::server::validation

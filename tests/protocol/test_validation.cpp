@@ -5,25 +5,29 @@
 #include <set>
 #include <string>
 
+#include "server/wire_error.hpp"
 #include "model/errors.hpp"
-#include "model/validation/validator.hpp"
+#include "server/validation/validator.hpp"
 
 using localorgs::model::api_error;
-using localorgs::model::error_code;
-using localorgs::model::validation::is_known_operation;
-using localorgs::model::validation::operation_names;
-using localorgs::model::validation::validate_input;
+using localorgs::server::protocol_code;
+using localorgs::server::wire_error;
+using localorgs::server::validation::is_known_operation;
+using localorgs::server::validation::operation_names;
+using localorgs::server::validation::validate_input;
 using nlohmann::json;
 using namespace std::literals;
 
 namespace {
 
 // The error validate_input throws, or nullopt when the input is valid.
-std::optional<api_error> error_of(std::string_view operation, const json& input) {
+std::optional<wire_error> error_of(std::string_view operation, const json& input) {
     try {
         validate_input(operation, input);
         return std::nullopt;
     } catch (const api_error& e) {
+        return wire_error(e);
+    } catch (const wire_error& e) {
         return e;
     }
 }
@@ -37,7 +41,7 @@ void check_ok(std::string_view operation, const json& input) {
 std::string check_invalid(std::string_view operation, const json& input, std::string_view reason) {
     const auto error = error_of(operation, input);
     REQUIRE_MESSAGE(error, operation << " " << input.dump() << " was accepted");
-    CHECK_MESSAGE(error->code() == error_code::InvalidInputException, error->message());
+    CHECK_MESSAGE(error->type() == "InvalidInputException", error->message());
     CHECK_MESSAGE(error->reason() == reason, error->message());
     return error->message();
 }
@@ -45,7 +49,7 @@ std::string check_invalid(std::string_view operation, const json& input, std::st
 std::string check_serialization(std::string_view operation, const json& input) {
     const auto error = error_of(operation, input);
     REQUIRE_MESSAGE(error, operation << " " << input.dump() << " was accepted");
-    CHECK_MESSAGE(error->code() == error_code::SerializationException, error->message());
+    CHECK_MESSAGE(error->protocol() == protocol_code::SerializationException, error->message());
     CHECK(error->reason().empty());
     return error->message();
 }
@@ -82,7 +86,7 @@ TEST_CASE("validation: the 63 operations of the model are known, nothing else is
     }
     const auto error = error_of("CreateBucket", json::object());
     REQUIRE(error);
-    CHECK(error->code() == error_code::UnknownOperationException);
+    CHECK(error->protocol() == protocol_code::UnknownOperationException);
 }
 
 TEST_CASE("validation: an empty body is either valid or missing required members, for every operation") {

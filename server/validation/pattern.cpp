@@ -1,4 +1,4 @@
-#include "model/validation/pattern.hpp"
+#include "server/validation/pattern.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -6,9 +6,9 @@
 #include <stdexcept>
 #include <utility>
 
-#include "model/validation/unicode_tables.inc"
+#include "server/validation/unicode_tables.inc"
 
-namespace localorgs::model::validation {
+namespace localorgs::server::validation {
 namespace {
 
 using range = pattern::code_point_range;
@@ -559,4 +559,4 @@ bool pattern::find(std::string_view text) const {
     }
 }
 
-}  // namespace localorgs::model::validation
+}  // namespace localorgs::server::validation
