@@ -1,5 +1,7 @@
 #include "model/accounts.hpp"
 
+#include <map>
+
 #include "model/access.hpp"
 #include "model/arn.hpp"
 #include "model/errors.hpp"
@@ -49,8 +51,8 @@ void Accounts::detach(Repository& repo, AccountRecord& account) {
     svc_.all_features.member_left(repo, left, account.id);
 }
 
-api::Account Accounts::shape(const AccountRecord& a, const OrganizationRecord& org,
-                             const std::string& partition) const {
+api::Account Accounts::shape(const AccountRecord& a, const OrganizationRecord& org, const std::string& partition,
+                             std::string path) const {
     api::Account out;
     out.id = a.id;
     out.arn = arn::account(partition, org.management_account_id, org.id, a.id);
@@ -60,8 +62,7 @@ api::Account Accounts::shape(const AccountRecord& a, const OrganizationRecord& o
     out.state = api::AccountState::ACTIVE;
     out.joined_method = a.joined_method;
     out.joined_ms = a.joined_ms;
-    // Where the account is: organization, root, then the account (reference §2.9).
-    out.paths.push_back(org.id + "/" + org.root_id + "/" + a.id + "/");
+    out.paths.push_back(std::move(path));
     return out;
 }
 
@@ -79,8 +80,14 @@ api::ListAccountsResponse Accounts::member_page(Repository& repo, const Organiza
         out.next_token = encode_page_token(kind, scope, rows.back().id);
     }
     std::string partition = known_account(repo, org.management_account_id).partition;
+    // Accounts of a page share few parents: each parent's path is looked up once.
+    std::map<std::string, std::string, std::less<>> parent_paths;
     out.accounts.reserve(rows.size());
-    for (const auto& r : rows) out.accounts.push_back(shape(r, org, partition));
+    for (const auto& r : rows) {
+        auto [it, fresh] = parent_paths.try_emplace(r.parent_id);
+        if (fresh) it->second = svc_.tree.account_path(repo, org, r.parent_id, "");
+        out.accounts.push_back(shape(r, org, partition, it->second + r.id + "/"));
+    }
     return out;
 }
 
@@ -95,7 +102,8 @@ api::Account Accounts::describe_account(Repository& repo, const Caller& caller, 
     auto account = repo.accounts.find(in.account_id);
     if (!account || account->organization_id != m.organization.id)
         throw api_error(error_code::AccountNotFoundException);
-    return shape(*account, m.organization, m.account.partition);
+    return shape(*account, m.organization, m.account.partition,
+                 svc_.tree.account_path(repo, m.organization, account->parent_id, account->id));
 }
 
 void Accounts::remove_account_from_organization(Repository& repo, const Caller& caller,

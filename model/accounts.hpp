@@ -28,7 +28,9 @@ public:
     // a pending all-features migration no longer waits for its approval.
     void detach(Repository& repo, AccountRecord& account);
 
-    api::Account shape(const AccountRecord& a, const OrganizationRecord& org, const std::string& partition) const;
+    // The account as the API shows it; `path` is where it is (Tree::account_path).
+    api::Account shape(const AccountRecord& a, const OrganizationRecord& org, const std::string& partition,
+                       std::string path) const;
     // A page of the organization's members (directly under parent_id unless it is empty), by id.
     api::ListAccountsResponse member_page(Repository& repo, const OrganizationRecord& org, std::string_view parent_id,
                                           std::string_view kind, const PageRequest& page);

@@ -36,6 +36,8 @@ public:
     std::string organization_id();  // o- + 10 [a-z0-9]
     std::string root_id();          // r- + 4 [0-9a-z]
     std::string handshake_id();     // h- + 32 lowercase hex
+    // ou- + the root id's suffix + - + 8 [a-z0-9]: the model's pattern names the root in the id.
+    std::string organizational_unit_id(std::string_view root_id);
 
 private:
     std::string draw(std::string_view prefix, std::size_t n, std::string_view alphabet);

@@ -3,7 +3,6 @@
 #include "model/access.hpp"
 #include "model/arn.hpp"
 #include "model/errors.hpp"
-#include "model/ids.hpp"
 #include "model/pagination.hpp"
 #include "model/service.hpp"
 
@@ -18,9 +17,6 @@ std::span<const Binding> Organizations::operations() {
         bind<api::ops::DescribeOrganization, &Organizations::describe_organization>(),
         bind<api::ops::DeleteOrganization, &Organizations::delete_organization>(),
         bind<api::ops::ListRoots, &Organizations::list_roots>(),
-        bind<api::ops::ListParents, &Organizations::list_parents>(),
-        bind<api::ops::ListChildren, &Organizations::list_children>(),
-        bind<api::ops::ListAccountsForParent, &Organizations::list_accounts_for_parent>(),
     };
     return kOperations;
 }
@@ -82,6 +78,8 @@ void Organizations::delete_organization(Repository& repo, const Caller& caller) 
     for (auto& h : repo.handshakes.open_of_organization(m.organization.id, svc_.now()))
         svc_.handshakes.cancel_quietly(repo, h);
     repo.tags.remove_all(m.organization.root_id);
+    // The tree goes with the organization (reference §2.8).
+    svc_.tree.remove_all(repo, m.organization);
     svc_.accounts.detach(repo, m.account);
     repo.organizations.remove(m.organization.id);
 }
@@ -100,42 +98,6 @@ api::ListRootsResponse Organizations::list_roots(Repository& repo, const Caller&
     api::ListRootsResponse out;
     out.roots.push_back(std::move(root));
     return out;
-}
-
-api::ListParentsResponse Organizations::list_parents(Repository& repo, const Caller& caller,
-                                                     const api::ListParentsRequest& in) {
-    Membership m = management_of_organization(repo, caller);
-    decode_page_token(page_of(in), "parents", m.organization.id);
-    // Only accounts can be children until organizational units exist.
-    std::optional<AccountRecord> child;
-    if (is_account_id(in.child_id)) child = repo.accounts.find(in.child_id);
-    if (!child || child->organization_id != m.organization.id) throw api_error(error_code::ChildNotFoundException);
-    api::ListParentsResponse out;
-    out.parents.push_back({child->parent_id, api::ParentType::ROOT});
-    return out;
-}
-
-api::ListChildrenResponse Organizations::list_children(Repository& repo, const Caller& caller,
-                                                       const api::ListChildrenRequest& in) {
-    Membership m = management_of_organization(repo, caller);
-    if (in.parent_id != m.organization.root_id) throw api_error(error_code::ParentNotFoundException);
-    api::ListChildrenResponse out;
-    if (in.child_type == api::ChildType::ORGANIZATIONAL_UNIT) {
-        decode_page_token(page_of(in), "children-ou", m.organization.id);
-        return out;
-    }
-    auto page = svc_.accounts.member_page(repo, m.organization, in.parent_id, "children", page_of(in));
-    for (const auto& a : page.accounts) out.children.push_back({a.id, api::ChildType::ACCOUNT});
-    out.next_token = std::move(page.next_token);
-    return out;
-}
-
-api::ListAccountsForParentResponse Organizations::list_accounts_for_parent(
-    Repository& repo, const Caller& caller, const api::ListAccountsForParentRequest& in) {
-    Membership m = management_of_organization(repo, caller);
-    if (in.parent_id != m.organization.root_id) throw api_error(error_code::ParentNotFoundException);
-    auto page = svc_.accounts.member_page(repo, m.organization, in.parent_id, "accounts-for-parent", page_of(in));
-    return {std::move(page.accounts), std::move(page.next_token)};
 }
 
 }  // namespace localorgs::model

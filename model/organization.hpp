@@ -1,6 +1,6 @@
 #pragma once
-// The organization and its tree: CreateOrganization, DescribeOrganization, DeleteOrganization,
-// ListRoots, ListParents, ListChildren, ListAccountsForParent.
+// The organization itself: CreateOrganization, DescribeOrganization, DeleteOrganization, ListRoots.
+// What is below the root is model/tree.hpp.
 #include <span>
 #include <vector>
 
@@ -18,11 +18,6 @@ public:
     api::Organization describe_organization(Repository& repo, const Caller& caller);
     void delete_organization(Repository& repo, const Caller& caller);
     api::ListRootsResponse list_roots(Repository& repo, const Caller& caller, const api::ListRootsRequest& in);
-    api::ListParentsResponse list_parents(Repository& repo, const Caller& caller, const api::ListParentsRequest& in);
-    api::ListChildrenResponse list_children(Repository& repo, const Caller& caller,
-                                            const api::ListChildrenRequest& in);
-    api::ListAccountsForParentResponse list_accounts_for_parent(Repository& repo, const Caller& caller,
-                                                                const api::ListAccountsForParentRequest& in);
 
     // The organization as DescribeOrganization shows it.
     api::Organization shape(Repository& repo, const OrganizationRecord& org) const;

@@ -38,6 +38,22 @@ public:
     virtual void remove(std::string_view id) = 0;
 };
 
+class OrganizationalUnitRepository {
+public:
+    virtual ~OrganizationalUnitRepository() = default;
+    virtual std::optional<OrganizationalUnitRecord> find(std::string_view id) = 0;
+    // The child of `parent_id` with exactly this name (names compare case-sensitively).
+    virtual std::optional<OrganizationalUnitRecord> find_by_name(std::string_view organization_id,
+                                                                 std::string_view parent_id, std::string_view name) = 0;
+    virtual void save(const OrganizationalUnitRecord& ou) = 0;  // insert or update the name
+    virtual void remove(std::string_view id) = 0;
+    // The OUs directly under parent_id, ordered by id, strictly after `after_id`, at most `limit`.
+    virtual std::vector<OrganizationalUnitRecord> children(std::string_view organization_id,
+                                                           std::string_view parent_id, std::string_view after_id,
+                                                           std::size_t limit) = 0;
+    virtual std::size_t count(std::string_view organization_id) = 0;
+};
+
 // Tags by resource id (account id, root id, ...), ordered by key.
 class TagRepository {
 public:
@@ -105,10 +121,12 @@ public:
 // Everything the model stores, one member per kind of entity: `repo.accounts.find(id)`.
 class Repository {
 public:
-    Repository(AccountRepository& accounts, OrganizationRepository& organizations, TagRepository& tags,
+    Repository(AccountRepository& accounts, OrganizationRepository& organizations,
+               OrganizationalUnitRepository& organizational_units, TagRepository& tags,
                HandshakeRepository& handshakes, OutboxRepository& outbox, SettingRepository& settings)
         : accounts(accounts),
           organizations(organizations),
+          organizational_units(organizational_units),
           tags(tags),
           handshakes(handshakes),
           outbox(outbox),
@@ -119,6 +137,7 @@ public:
 
     AccountRepository& accounts;
     OrganizationRepository& organizations;
+    OrganizationalUnitRepository& organizational_units;
     TagRepository& tags;
     HandshakeRepository& handshakes;
     OutboxRepository& outbox;

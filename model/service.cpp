@@ -9,13 +9,14 @@ Service::Service(const Clock& clock, IdGenerator& ids, ServiceOptions options)
       ids(ids),
       options(std::move(options)),
       organizations(*this),
+      tree(*this),
       accounts(*this),
       tags(*this),
       handshakes(*this),
       all_features(*this) {}
 
 const Binding* Service::find(std::string_view operation) const noexcept {
-    static const std::array kFamilies = {Organizations::operations(), Accounts::operations(), Tags::operations(),
+    static const std::array kFamilies = {Organizations::operations(), Tree::operations(), Accounts::operations(), Tags::operations(),
                                          Handshakes::operations(), AllFeatures::operations()};
     for (const auto& family : kFamilies)
         for (const auto& op : family)

@@ -2,8 +2,8 @@
 // The AWS Organizations service: one family of operations per class, each in its own file pair,
 // and the table that finds an operation by its wire name (docs/ARCHITECTURE.md).
 //
-//   model/organization.*   CreateOrganization ... DeleteOrganization, roots, parents, children,
-//                          organizational units, MoveAccount
+//   model/organization.*   CreateOrganization, DescribeOrganization, DeleteOrganization, ListRoots
+//   model/tree.*           organizational units, parents, children, MoveAccount
 //   model/accounts.*       the account registry, ListAccounts, DescribeAccount, leaving
 //   model/tags.*           TagResource, UntagResource, ListTagsForResource
 //   model/handshakes.*     InviteAccountToOrganization and the handshake lifecycle
@@ -23,6 +23,7 @@
 #include "model/operation.hpp"
 #include "model/organization.hpp"
 #include "model/tags.hpp"
+#include "model/tree.hpp"
 
 namespace localorgs::model {
 
@@ -46,6 +47,7 @@ public:
     Millis now() const { return clock.now_ms(); }
 
     Organizations organizations;
+    Tree tree;
     Accounts accounts;
     Tags tags;
     Handshakes handshakes;
@@ -54,6 +56,7 @@ public:
     template <class Family>
     Family& family() {
         if constexpr (std::is_same_v<Family, Organizations>) return organizations;
+        else if constexpr (std::is_same_v<Family, Tree>) return tree;
         else if constexpr (std::is_same_v<Family, Accounts>) return accounts;
         else if constexpr (std::is_same_v<Family, Tags>) return tags;
         else if constexpr (std::is_same_v<Family, Handshakes>) return handshakes;

@@ -45,6 +45,7 @@ void Tags::require_taggable(Repository& repo, const Membership& m, const std::st
         auto account = repo.accounts.find(resource_id);
         if (account && account->organization_id == m.organization.id) return;
     }
+    if (svc_.tree.container(repo, m.organization, resource_id)) return;  // an OU
     throw api_error(error_code::TargetNotFoundException);
 }
 

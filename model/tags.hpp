@@ -26,7 +26,7 @@ public:
     static constexpr std::size_t kMaxPerResource = 50;
 
 private:
-    // The organization's root or one of its member accounts, as a tag target.
+    // The organization's root, one of its OUs or one of its member accounts, as a tag target.
     void require_taggable(Repository& repo, const Membership& m, const std::string& resource_id);
     Service& svc_;
 };

@@ -18,6 +18,7 @@ struct Quotas {
     int max_accounts = 10;
     std::optional<int> invitations_per_day;  // nullopt: max(20, max_accounts)
     int initialization_seconds = 0;
+    int max_organizational_units = 2000;  // OUs per organization (reference: aws-organizations-api §1.3)
 };
 
 // An AWS account the emulator knows: the identity registry entry plus its membership.
@@ -47,6 +48,17 @@ struct OrganizationRecord {
     std::string root_id;
     Millis created_ms = 0;
     Quotas quotas;
+};
+
+// An organizational unit. OUs never move, so the path is written when it is created.
+struct OrganizationalUnitRecord {
+    std::string id;
+    std::string organization_id;
+    std::string parent_id;  // the root or another OU
+    std::string name;
+    std::string path;  // o-.../r-.../ou-.../ (itself included, with the trailing slash)
+    int depth = 1;     // 1 for a child of the root; at most 5
+    Millis created_ms = 0;
 };
 
 // A handshake as stored. Resources are rebuilt from the snapshot taken when it was sent.

@@ -305,7 +305,7 @@ void apply_config_json(const std::string& text, const std::string& origin, Confi
     if (doc.contains("Quotas")) {
         const auto& q = doc["Quotas"];
         std::string where = origin + ".Quotas";
-        check_keys(q, {"MaxAccounts", "InvitationsPerDay", "InitializationSeconds"}, where);
+        check_keys(q, {"MaxAccounts", "InvitationsPerDay", "InitializationSeconds", "MaxOrganizationalUnits"}, where);
         auto int_field = [&](const char* key, int lo) {
             const auto& v = q.at(key);
             if (!v.is_number_integer() || v.get<long long>() < lo || v.get<long long>() > 1'000'000'000)
@@ -317,6 +317,8 @@ void apply_config_json(const std::string& text, const std::string& origin, Confi
             config.quotas.invitations_per_day = int_field("InvitationsPerDay", 0);
         if (q.contains("InitializationSeconds"))
             config.quotas.initialization_seconds = int_field("InitializationSeconds", 0);
+        if (q.contains("MaxOrganizationalUnits"))
+            config.quotas.max_organizational_units = int_field("MaxOrganizationalUnits", 0);
     }
 }
 

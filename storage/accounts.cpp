@@ -31,15 +31,17 @@ const Query kCountMembers{"SELECT member_count FROM organizations WHERE id = ?1"
 
 const Query kFindOrganization{
     "SELECT id, management_account_id, feature_set, root_id, created_ms, max_accounts, invitations_per_day,"
-    " initialization_seconds FROM organizations WHERE id = ?1"};
+    " initialization_seconds, max_organizational_units FROM organizations WHERE id = ?1"};
 // An upsert: the counters the triggers keep are not the caller's to overwrite.
 const Query kSaveOrganization{
     "INSERT INTO organizations (id, management_account_id, feature_set, root_id, created_ms,"
-    " max_accounts, invitations_per_day, initialization_seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+    " max_accounts, invitations_per_day, initialization_seconds, max_organizational_units)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
     " ON CONFLICT (id) DO UPDATE SET management_account_id = excluded.management_account_id,"
     " feature_set = excluded.feature_set, root_id = excluded.root_id, created_ms = excluded.created_ms,"
     " max_accounts = excluded.max_accounts, invitations_per_day = excluded.invitations_per_day,"
-    " initialization_seconds = excluded.initialization_seconds"};
+    " initialization_seconds = excluded.initialization_seconds,"
+    " max_organizational_units = excluded.max_organizational_units"};
 const Query kDeleteOrganization{"DELETE FROM organizations WHERE id = ?1"};
 
 model::AccountRecord read_account(const Statement& s) {
@@ -127,6 +129,7 @@ public:
             o.quotas.max_accounts = int(s.int64(5));
             if (!s.is_null(6)) o.quotas.invitations_per_day = int(s.int64(6));
             o.quotas.initialization_seconds = int(s.int64(7));
+            o.quotas.max_organizational_units = int(s.int64(8));
             out = std::move(o);
         }
         s.reset();
@@ -141,6 +144,7 @@ public:
         else
             s.bind_null(7);
         s.bind(8, std::int64_t{o.quotas.initialization_seconds});
+        s.bind(9, std::int64_t{o.quotas.max_organizational_units});
         s.run();
     }
     void remove(std::string_view id) override { sql_(kDeleteOrganization).bind(1, id).run(); }

@@ -166,6 +166,30 @@ CREATE INDEX handshakes_by_email ON handshakes (recipient_email, requested_ms, i
 DROP INDEX handshakes_by_parent;
 CREATE INDEX handshakes_by_parent ON handshakes (parent_handshake_id) WHERE parent_handshake_id IS NOT NULL;
 )sql"},
+    // The organization's tree. An OU never moves (AWS has no such operation), so its path and
+    // depth are written once. Names are unique among siblings; the index is the last word when
+    // two creations race. ou_count is kept by triggers, like member_count.
+    Migration{7, "organizational units", R"sql(
+CREATE TABLE organizational_units (
+    id              TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL,
+    parent_id       TEXT NOT NULL,
+    name            TEXT NOT NULL,
+    path            TEXT NOT NULL,
+    depth           INTEGER NOT NULL,
+    created_ms      INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX organizational_units_by_parent ON organizational_units (organization_id, parent_id, id);
+CREATE UNIQUE INDEX organizational_units_by_name ON organizational_units (organization_id, parent_id, name);
+ALTER TABLE organizations ADD COLUMN max_organizational_units INTEGER NOT NULL DEFAULT 2000;
+ALTER TABLE organizations ADD COLUMN ou_count INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER organizational_unit_created AFTER INSERT ON organizational_units BEGIN
+    UPDATE organizations SET ou_count = ou_count + 1 WHERE id = NEW.organization_id;
+END;
+CREATE TRIGGER organizational_unit_deleted AFTER DELETE ON organizational_units BEGIN
+    UPDATE organizations SET ou_count = ou_count - 1 WHERE id = OLD.organization_id;
+END;
+)sql"},
 };
 
 }  // namespace

@@ -1,25 +1,20 @@
 #include "storage/repository.hpp"
 
+#include <string>
+#include <vector>
+
 namespace localorgs::storage {
 
-SqliteParts::SqliteParts(Connection& conn)
-    : statements(conn),
-      accounts_(sqlite_accounts(statements)),
-      organizations_(sqlite_organizations(statements)),
-      tags_(sqlite_tags(statements)),
-      handshakes_(sqlite_handshakes(statements)),
-      outbox_(sqlite_outbox(statements)),
-      settings_(sqlite_settings(statements)) {}
-
-SqliteRepository::SqliteRepository(Connection& conn)
-    : SqliteParts(conn),
-      model::Repository(*accounts_, *organizations_, *tags_,
-                        *handshakes_, *outbox_, *settings_) {}
-
 void SqliteRepository::wipe() {
-    statements.connection().exec(
-        "DELETE FROM tags; DELETE FROM accounts; DELETE FROM organizations; DELETE FROM settings;"
-        " DELETE FROM handshakes; DELETE FROM outbox; DELETE FROM invite_minutes;");
+    // Every table of the schema, so that a new one needs no change here.
+    std::vector<std::string> tables;
+    {
+        Statement s(statements.connection(),
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                    " AND name <> 'schema_migrations'");
+        while (s.step()) tables.push_back(s.text(0));
+    }
+    for (const auto& table : tables) statements.connection().exec(("DELETE FROM \"" + table + "\"").c_str());
 }
 
 }  // namespace localorgs::storage

@@ -12,6 +12,7 @@ namespace localorgs::storage {
 // One factory per kind of entity, defined next to its SQL.
 std::unique_ptr<model::AccountRepository> sqlite_accounts(Statements& statements);
 std::unique_ptr<model::OrganizationRepository> sqlite_organizations(Statements& statements);
+std::unique_ptr<model::OrganizationalUnitRepository> sqlite_organizational_units(Statements& statements);
 std::unique_ptr<model::TagRepository> sqlite_tags(Statements& statements);
 std::unique_ptr<model::HandshakeRepository> sqlite_handshakes(Statements& statements);
 std::unique_ptr<model::OutboxRepository> sqlite_outbox(Statements& statements);
@@ -19,10 +20,19 @@ std::unique_ptr<model::SettingRepository> sqlite_settings(Statements& statements
 
 // The parts, built before the model::Repository base that refers to them.
 struct SqliteParts {
-    explicit SqliteParts(Connection& conn);
+    explicit SqliteParts(Connection& conn)
+        : statements(conn),
+          accounts_(sqlite_accounts(statements)),
+          organizations_(sqlite_organizations(statements)),
+          organizational_units_(sqlite_organizational_units(statements)),
+          tags_(sqlite_tags(statements)),
+          handshakes_(sqlite_handshakes(statements)),
+          outbox_(sqlite_outbox(statements)),
+          settings_(sqlite_settings(statements)) {}
     Statements statements;
     std::unique_ptr<model::AccountRepository> accounts_;
     std::unique_ptr<model::OrganizationRepository> organizations_;
+    std::unique_ptr<model::OrganizationalUnitRepository> organizational_units_;
     std::unique_ptr<model::TagRepository> tags_;
     std::unique_ptr<model::HandshakeRepository> handshakes_;
     std::unique_ptr<model::OutboxRepository> outbox_;
@@ -31,9 +41,13 @@ struct SqliteParts {
 
 class SqliteRepository final : private SqliteParts, public model::Repository {
 public:
-    explicit SqliteRepository(Connection& conn);
+    explicit SqliteRepository(Connection& conn)
+        : SqliteParts(conn),
+          model::Repository(*accounts_, *organizations_, *organizational_units_, *tags_, *handshakes_, *outbox_,
+                            *settings_) {}
     // Ends every query still open, before a commit.
     void finish_reads() { statements.finish_all(); }
+    // Empties every table but the migrations' record.
     void wipe() override;
 };
 

@@ -88,7 +88,8 @@ json clock_json(const model::SystemClock& clock) {
 json quotas_json(const model::Quotas& q) {
     return {{"MaxAccounts", q.max_accounts},
             {"InvitationsPerDay", q.invitations_per_day ? json(*q.invitations_per_day) : json(nullptr)},
-            {"InitializationSeconds", q.initialization_seconds}};
+            {"InitializationSeconds", q.initialization_seconds},
+            {"MaxOrganizationalUnits", q.max_organizational_units}};
 }
 
 json fault_json(const Fault& f) {
@@ -321,7 +322,10 @@ void ControlPlane::handle(Request&& req, Respond respond) {
             std::string org_id = path.substr(kOrganizations.size(), path.size() - kOrganizations.size() - 7);
             json body;
             if (method == V::put) {
-                body = body_object(req, {"MaxAccounts", "InvitationsPerDay", "InitializationSeconds"});
+                body = body_object(req, {"MaxAccounts", "InvitationsPerDay", "InitializationSeconds",
+                                         "MaxOrganizationalUnits"});
+                if (body.contains("MaxOrganizationalUnits"))
+                    integer_member(body, "MaxOrganizationalUnits", 0, 1'000'000'000);
                 if (body.contains("MaxAccounts")) integer_member(body, "MaxAccounts", 1, 1'000'000'000);
                 if (body.contains("InvitationsPerDay") && !body["InvitationsPerDay"].is_null())
                     integer_member(body, "InvitationsPerDay", 0, 1'000'000'000);
@@ -342,6 +346,8 @@ void ControlPlane::handle(Request&& req, Respond respond) {
                                                     : std::optional<int>(body["InvitationsPerDay"].get<int>());
                     if (body.contains("InitializationSeconds"))
                         q.initialization_seconds = body["InitializationSeconds"].get<int>();
+                    if (body.contains("MaxOrganizationalUnits"))
+                        q.max_organizational_units = body["MaxOrganizationalUnits"].get<int>();
                     repo.organizations.save(*org);
                 }
                 return reply(http::status::ok, quotas_json(org->quotas), r);

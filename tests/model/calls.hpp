@@ -87,18 +87,18 @@ public:
         return {out.roots, token(out.next_token)};
     }
     Page<api::Parent> list_parents(Repository& r, const Caller& c, const std::string& child, const PageRequest& p) {
-        auto out = service.organizations.list_parents(r, c, {child, p.max_results, p.next_token});
+        auto out = service.tree.list_parents(r, c, {child, p.max_results, p.next_token});
         return {out.parents, token(out.next_token)};
     }
     Page<api::Child> list_children(Repository& r, const Caller& c, const std::string& parent,
                                    const std::string& type, const PageRequest& p) {
         api::ListChildrenRequest in{as<api::ChildType>(type), p.max_results, p.next_token, parent};
-        auto out = service.organizations.list_children(r, c, in);
+        auto out = service.tree.list_children(r, c, in);
         return {out.children, token(out.next_token)};
     }
     Page<api::Account> list_accounts_for_parent(Repository& r, const Caller& c, const std::string& parent,
                                                 const PageRequest& p) {
-        auto out = service.organizations.list_accounts_for_parent(r, c, {p.max_results, p.next_token, parent});
+        auto out = service.tree.list_accounts_for_parent(r, c, {p.max_results, p.next_token, parent});
         return {out.accounts, token(out.next_token)};
     }
 

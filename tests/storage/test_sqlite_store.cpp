@@ -194,9 +194,17 @@ TEST_CASE("wipe forgets everything but the schema") {
         r.organizations.save(organization());
         r.accounts.save(model::default_account("111111111111"));
         r.tags.put("111111111111", std::vector<model::Tag>{{"a", "b"}});
+        model::OrganizationalUnitRecord ou;
+        ou.id = "ou-ab12-aaaaaaaa";
+        ou.organization_id = "o-abcdefghij";
+        ou.parent_id = "r-ab12";
+        ou.name = "A";
+        ou.path = "o-abcdefghij/r-ab12/ou-ab12-aaaaaaaa/";
+        r.organizational_units.save(ou);
         r.wipe();
     });
     store.transact([](model::Repository& r) {
+        CHECK(!r.organizational_units.find("ou-ab12-aaaaaaaa"));
         CHECK(r.accounts.all().empty());
         CHECK(!r.organizations.find("o-abcdefghij"));
         CHECK(r.tags.list("111111111111").empty());
@@ -480,4 +488,68 @@ TEST_CASE("the counters kept by triggers match the rows, through every change an
         CHECK(r.handshakes.count_open_invitations("o-abcdefghij", 0) == 0);
         CHECK(!r.handshakes.invitation_rate_reached("o-abcdefghij", 0, 1));
     });
+}
+
+TEST_CASE("organizational units: stored, found by name, paged by parent, counted, and kept across a reopen") {
+    testing::TempDir dir;
+    const auto path = dir.file("tree.db");
+    auto ou = [](const std::string& id, const std::string& parent, const std::string& name, int depth) {
+        model::OrganizationalUnitRecord r;
+        r.id = id;
+        r.organization_id = "o-abcdefghij";
+        r.parent_id = parent;
+        r.name = name;
+        r.path = "o-abcdefghij/r-ab12/" + id + "/";
+        r.depth = depth;
+        r.created_ms = 1'700'000'000'000;
+        return r;
+    };
+    {
+        SqliteStore store(path);
+        store.transact([&](model::Repository& r) {
+            auto org = organization();
+            org.quotas.max_organizational_units = 7;
+            r.organizations.save(org);
+            for (const char* id : {"ou-ab12-cccccccc", "ou-ab12-aaaaaaaa", "ou-ab12-bbbbbbbb"})
+                r.organizational_units.save(ou(id, "r-ab12", std::string("Name ") + id, 1));
+            r.organizational_units.save(ou("ou-ab12-dddddddd", "ou-ab12-aaaaaaaa", "Nested", 2));
+            CHECK(r.organizational_units.count("o-abcdefghij") == 4);
+        });
+        // The same name under the same parent cannot be stored twice, whatever the model checked.
+        CHECK_THROWS_AS(store.transact([&](model::Repository& r) {
+                            r.organizational_units.save(ou("ou-ab12-eeeeeeee", "r-ab12", "Name ou-ab12-aaaaaaaa", 1));
+                        }),
+                        storage::sqlite_error);
+    }
+    SqliteStore store(path);
+    store.transact([&](model::Repository& r) {
+        CHECK(r.organizations.find("o-abcdefghij")->quotas.max_organizational_units == 7);
+        auto page = r.organizational_units.children("o-abcdefghij", "r-ab12", "", 2);
+        REQUIRE(page.size() == 2);
+        CHECK(page[0].id == "ou-ab12-aaaaaaaa");
+        CHECK(page[1].id == "ou-ab12-bbbbbbbb");
+        CHECK(r.organizational_units.children("o-abcdefghij", "r-ab12", page[1].id, 2).size() == 1);
+        auto nested = r.organizational_units.find_by_name("o-abcdefghij", "ou-ab12-aaaaaaaa", "Nested");
+        REQUIRE(nested);
+        CHECK(nested->depth == 2);
+        CHECK(nested->path == "o-abcdefghij/r-ab12/ou-ab12-dddddddd/");
+        CHECK(!r.organizational_units.find_by_name("o-abcdefghij", "r-ab12", "Nested"));
+        // Renaming is the one change an OU knows.
+        nested->name = "Renamed";
+        nested->parent_id = "r-ab12";  // ignored: OUs never move
+        r.organizational_units.save(*nested);
+        auto again = r.organizational_units.find("ou-ab12-dddddddd");
+        CHECK(again->name == "Renamed");
+        CHECK(again->parent_id == "ou-ab12-aaaaaaaa");
+        r.organizational_units.remove("ou-ab12-dddddddd");
+        CHECK(r.organizational_units.count("o-abcdefghij") == 3);
+        CHECK(!r.organizational_units.find("ou-ab12-dddddddd"));
+    });
+    storage::Statement plan(store.connection(),
+                            "EXPLAIN QUERY PLAN SELECT id FROM organizational_units WHERE organization_id = ?1"
+                            " AND parent_id = ?2 AND id > ?3 ORDER BY id LIMIT ?4");
+    std::string text;
+    while (plan.step()) text += plan.text(3) + "\n";
+    CHECK(text.find("organizational_units_by_parent") != std::string::npos);
+    CHECK(text.find("TEMP B-TREE") == std::string::npos);
 }
