@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 README_BEGIN = "<!-- bench-results:begin -->"
 README_END = "<!-- bench-results:end -->"
 SCALING_SIZES = (1000, 100_000, 1_000_000)
-WITHIN_SCALING = 1.5  # 1M handshakes vs 1k: latency ratio target
+WITHIN_SCALING = 1.5  # 1M handshakes vs 1k, a wide tree vs a tree of 10: latency ratio target
+TREE_SIZES = (10, 1000)  # OUs of the tree runs (bench/run)
 
 
 def load(results, name):
@@ -133,6 +134,8 @@ def report(results):
         ("InviteAccountToOrganization", "localorgs, 1 I/O thread", "invite@localorgs-1", None),
         ("InviteAccountToOrganization", "localorgs, `--durability full`", "invite@localorgs-full", None),
         ("Lifecycle mix¹", "localorgs", "lifecycle@localorgs", None),
+        ("CreateOrganizationalUnit", "localorgs", "create-ou@localorgs", None),
+        ("MoveAccount", "localorgs", "move-account@localorgs", None),
     ]
     out.append("| Operation | Server | Requests/s | p50 ms | p99 ms | Errors | vs ceiling | vs moto |")
     out.append("|---|---|--:|--:|--:|---|--:|--:|")
@@ -193,6 +196,23 @@ def report(results):
             out.append(f"| {size_name(n)} | {seeded} | {' | '.join(cells)} | {errs} | {rss} |")
         out.append("")
 
+    # --- the tree ----------------------------------------------------------------------------
+    trees = [n for n in TREE_SIZES if run(f"list-children@tree-{n}") or run(f"list-accounts-for-parent@tree-{n}")]
+    if trees:
+        out.append("| Tree | ListChildren (the root's OUs, 10 per page) req/s | p50 ms | p99 ms "
+                   "| ListAccountsForParent (an OU, 10 per page) req/s | p50 ms | p99 ms | Errors |")
+        out.append("|---|--:|--:|--:|--:|--:|--:|---|")
+        for n in trees:
+            c, a = run(f"list-children@tree-{n}"), run(f"list-accounts-for-parent@tree-{n}")
+            seed = load(results, f"seed-tree@{n}") or {}
+            cells = []
+            for r in (c, a):
+                cells += [fmt_int(r["rps"]), fmt_ms(r["p50_ms"]), fmt_ms(r["p99_ms"])] if r else ["—"] * 3
+            errs = "; ".join(e for e in (errors_cell(r) for r in (c, a) if r) if e != "0") or "0"
+            label = f"{fmt_int(seed.get('ous', n))} OUs, {fmt_int(seed.get('accounts', 0))} accounts"
+            out.append(f"| {label} | {' | '.join(cells)} | {errs} |")
+        out.append("")
+
     # --- targets -----------------------------------------------------------------------------
     t = Targets(meta.get("mode") == "smoke")
     describe = run("describe@localorgs")
@@ -233,7 +253,16 @@ def report(results):
                   ratio <= WITHIN_SCALING, bad(small, big))
         else:
             t.add(label, None, False)
-    out.append("| Target (issue 5) | Measured | |")
+    for op, key in (("ListChildren", "list-children"), ("ListAccountsForParent", "list-accounts-for-parent")):
+        small, big = run(f"{key}@tree-10"), run(f"{key}@tree-1000")
+        label = f"{op}: p50 on a tree of 1,000 OUs and 10,000 accounts within {WITHIN_SCALING}× of a tree of 10"
+        if small and big and small["p50_ms"] > 0:
+            ratio = big["p50_ms"] / small["p50_ms"]
+            t.add(label, f"{ratio:.2f}× ({fmt_ms(big['p50_ms'])} vs {fmt_ms(small['p50_ms'])} ms)",
+                  ratio <= WITHIN_SCALING, bad(small, big))
+        else:
+            t.add(label, None, False)
+    out.append("| Target (issues 5, 13) | Measured | |")
     out.append("|---|--:|---|")
     for target, measured, status in t.rows:
         out.append(f"| {target} | {measured} | {status} |")

@@ -1,8 +1,14 @@
 // Bulk seeding for the scaling runs: an organization (management account 111111111111, quotas
-// out of the way) and N OPEN invitations from it, written through the storage layer in large
-// transactions — the same rows the server would write, minutes faster than N API calls.
+// out of the way) and N OPEN invitations from it, or a tree of OUs and member accounts, written
+// through the storage layer in large transactions — the same rows the server would write,
+// minutes faster than N API calls.
 //
 //   localorgs_seed --db FILE --handshakes N [--sample K --sample-out FILE] [--batch B]
+//   localorgs_seed --db FILE --ous N --accounts M --tree-out FILE
+//
+// The tree: N OUs directly under the root, and M member accounts spread evenly over them (account
+// i in OU i mod N). --tree-out gets the root id on its first line, then one line per OU: its id
+// and the ids of its accounts, separated by spaces.
 //
 // Every handshake is OPEN and visible now (requested in the last N milliseconds, expiring 15
 // days later), addressed to its own account id, and requested_ms increases with the index so
@@ -18,6 +24,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/ids.hpp"
 #include "model/types.hpp"
@@ -37,11 +44,15 @@ struct Options {
     long long sample = 0;
     std::string sample_out;
     long long batch = 50'000;
+    long long ous = 0;
+    long long accounts = 0;
+    std::string tree_out;
 };
 
 [[noreturn]] void usage() {
     std::cerr
-        << "usage: localorgs_seed --db FILE --handshakes N [--sample K --sample-out FILE] [--batch B]\n";
+        << "usage: localorgs_seed --db FILE --handshakes N [--sample K --sample-out FILE] [--batch B]\n"
+           "       localorgs_seed --db FILE --ous N --accounts M --tree-out FILE\n";
     std::exit(2);
 }
 
@@ -61,10 +72,17 @@ Options parse(int argc, char** argv) {
             o.sample_out = value;
         else if (arg == "--batch")
             o.batch = std::max(1LL, std::atoll(value.c_str()));
+        else if (arg == "--ous")
+            o.ous = std::atoll(value.c_str());
+        else if (arg == "--accounts")
+            o.accounts = std::atoll(value.c_str());
+        else if (arg == "--tree-out")
+            o.tree_out = value;
         else
             usage();
     }
     if (o.db.empty() || o.handshakes < 0 || (o.sample > 0 && o.sample_out.empty())) usage();
+    if (o.ous < 0 || o.accounts < 0 || (o.ous > 0) != !o.tree_out.empty() || (o.accounts > 0 && o.ous == 0)) usage();
     return o;
 }
 
@@ -103,6 +121,7 @@ int main(int argc, char** argv) try {
     org.created_ms = now - opt.handshakes - 1000;
     org.quotas.max_accounts = kUnlimited;
     org.quotas.invitations_per_day = kUnlimited;
+    org.quotas.max_organizational_units = kUnlimited;
 
     model::AccountRecord management = model::default_account(std::string(kManagementAccount));
     management.organization_id = org.id;
@@ -148,9 +167,46 @@ int main(int argc, char** argv) try {
     }
     if (sample.is_open() && !sample) throw std::runtime_error("cannot write " + opt.sample_out);
 
+    if (opt.ous > 0) {
+        std::vector<model::OrganizationalUnitRecord> ous;
+        std::vector<std::vector<std::string>> members(std::size_t(opt.ous));
+        store.transact([&](model::Repository& repo) {
+            for (long long i = 0; i < opt.ous; ++i) {
+                model::OrganizationalUnitRecord ou;
+                ou.id = ids.organizational_unit_id(org.root_id);
+                ou.organization_id = org.id;
+                ou.parent_id = org.root_id;
+                ou.name = "OU " + std::to_string(i);
+                ou.path = org.id + "/" + org.root_id + "/" + ou.id + "/";
+                ou.depth = 1;
+                ou.created_ms = now;
+                repo.organizational_units.save(ou);
+                ous.push_back(ou);
+            }
+            for (long long i = 0; i < opt.accounts; ++i) {
+                auto a = model::default_account(std::to_string(400'000'000'000LL + i));
+                a.organization_id = org.id;
+                a.parent_id = ous[std::size_t(i % opt.ous)].id;
+                a.joined_method = model::api::AccountJoinedMethod::INVITED;
+                a.joined_ms = now;
+                repo.accounts.save(a);
+                members[std::size_t(i % opt.ous)].push_back(a.id);
+            }
+        });
+        std::ofstream tree(opt.tree_out);
+        tree << org.root_id << '\n';
+        for (std::size_t i = 0; i < ous.size(); ++i) {
+            tree << ous[i].id;
+            for (const auto& a : members[i]) tree << ' ' << a;
+            tree << '\n';
+        }
+        if (!tree) throw std::runtime_error("cannot write " + opt.tree_out);
+    }
+
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::printf("{\"organization_id\": \"%s\", \"handshakes\": %lld, \"seconds\": %.3f}\n", org.id.c_str(),
-                opt.handshakes, seconds);
+    std::printf("{\"organization_id\": \"%s\", \"handshakes\": %lld, \"ous\": %lld, \"accounts\": %lld,"
+                " \"seconds\": %.3f}\n",
+                org.id.c_str(), opt.handshakes, opt.ous, opt.accounts, seconds);
     return 0;
 } catch (const std::exception& e) {
     std::cerr << "localorgs_seed: " << e.what() << "\n";
