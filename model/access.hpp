@@ -1,6 +1,6 @@
 #pragma once
 // Who the caller is to an organization, as every operation asks first: registered on first sight
-// (design §4), a member or not, the management account or not.
+// (README, Identity), a member or not, the management account or not.
 #include <string>
 
 #include "model/repository.hpp"

@@ -1,7 +1,8 @@
 #pragma once
 // EnableAllFeatures: the ENABLE_ALL_FEATURES parent handshake and its APPROVE_ALL_FEATURES
 // children, and how the migration moves as members approve, leave, or the parent closes
-// (reference: aws-organizations-semantics §4.4-§4.5, §7 items 8-9).
+// (API Reference, EnableAllFeatures; User Guide, "Enabling all features in your organization";
+// README, Enabling all features).
 #include <optional>
 #include <span>
 #include <string>

@@ -60,7 +60,8 @@ bool Handshakes::is_recipient(const HandshakeRecord& h, const AccountRecord& acc
 }
 
 void Handshakes::check_seller(const AccountRecord& management, const AccountRecord& account) const {
-    // AWS India accounts and others never mix, nor do partitions (reference §5).
+    // AWS India accounts and others never mix, nor do partitions (User Guide, "Quotas and service limits"
+    // and the seller-of-record notes of InviteAccountToOrganization).
     bool india_mismatch = (management.seller_of_record == "AWS_INDIA") != (account.seller_of_record == "AWS_INDIA");
     if (india_mismatch || management.partition != account.partition)
         handshake_constraint("ORGANIZATION_FROM_DIFFERENT_SELLER_OF_RECORD",
@@ -89,7 +90,7 @@ api::Handshake Handshakes::shape(const HandshakeRecord& h) const {
         out.resources.push_back({{}, target, h.target_id});
         if (h.notes) out.resources.push_back({{}, HandshakeResourceType::NOTES, *h.notes});
     } else if (h.action == ActionType::APPROVE_ALL_FEATURES) {
-        // As AWS shows it to an invited member (reference §4.4).
+        // As AWS shows it to an invited member (API Reference, Handshake examples of EnableAllFeatures).
         out.parties.push_back({h.target_id, h.target_type});
         out.resources.push_back({{}, HandshakeResourceType::PARENT_HANDSHAKE, h.parent_handshake_id});
         out.resources.push_back({{}, HandshakeResourceType::ORGANIZATION, h.organization_id});
@@ -289,7 +290,8 @@ api::Handshake Handshakes::accept_invitation(Repository& repo, AccountRecord& ac
     acceptor.joined_method = api::AccountJoinedMethod::INVITED;
     acceptor.joined_ms = svc_.now();
     repo.accounts.save(acceptor);
-    // Tags of the invitation are attached without another check (reference §2.4).
+    // Tags of the invitation are attached without another check (API Reference, InviteAccountToOrganization:
+    // "Tags" are attached when the account joins).
     if (!h.tags.empty()) repo.tags.put(acceptor.id, h.tags);
 
     repo.handshakes.save(close(h, HandshakeState::ACCEPTED));

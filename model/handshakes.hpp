@@ -1,7 +1,8 @@
 #pragma once
 // InviteAccountToOrganization and the handshake lifecycle: AcceptHandshake, DeclineHandshake,
 // CancelHandshake, DescribeHandshake, ListHandshakesForAccount, ListHandshakesForOrganization
-// (reference: aws-organizations-semantics §2.4, §3.4, §4, §5, §7).
+// (AWS API Reference of each operation and the User Guide's "Inviting an AWS account to join your
+// organization"; README, Invitations and handshakes).
 #include <span>
 #include <string>
 #include <string_view>

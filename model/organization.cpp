@@ -78,7 +78,7 @@ void Organizations::delete_organization(Repository& repo, const Caller& caller) 
     for (auto& h : repo.handshakes.open_of_organization(m.organization.id, svc_.now()))
         svc_.handshakes.cancel_quietly(repo, h);
     repo.tags.remove_all(m.organization.root_id);
-    // The tree goes with the organization (reference §2.8).
+    // The tree goes with the organization (User Guide, "Deleting an organization").
     svc_.tree.remove_all(repo, m.organization);
     svc_.accounts.detach(repo, m.account);
     repo.organizations.remove(m.organization.id);

@@ -136,7 +136,7 @@ api::OrganizationalUnit Tree::update_organizational_unit(Repository& repo, const
                                                          const api::UpdateOrganizationalUnitRequest& in) {
     Membership m = management_of_organization(repo, caller);
     OrganizationalUnitRecord ou = organizational_unit(repo, m.organization, in.organizational_unit_id);
-    // Without a name nothing changes; the id, ARN, children and policies never do (reference §2.4).
+    // Without a name nothing changes; the id, ARN, children and policies never do (API Reference, UpdateOrganizationalUnit).
     if (in.name && *in.name != ou.name) {
         if (repo.organizational_units.find_by_name(m.organization.id, ou.parent_id, *in.name))
             throw api_error(error_code::DuplicateOrganizationalUnitException,

@@ -1,7 +1,7 @@
 #pragma once
 // The organization's tree below its root: organizational units (create, describe, rename,
 // delete, list), where accounts and OUs are (ListParents, ListChildren, ListAccountsForParent),
-// and MoveAccount (reference: aws-organizations-api §2).
+// and MoveAccount (API Reference of each operation; README, The tree).
 #include <optional>
 #include <span>
 #include <string>

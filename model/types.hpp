@@ -18,7 +18,7 @@ struct Quotas {
     int max_accounts = 10;
     std::optional<int> invitations_per_day;  // nullopt: max(20, max_accounts)
     int initialization_seconds = 0;
-    int max_organizational_units = 2000;  // OUs per organization (reference: aws-organizations-api §1.3)
+    int max_organizational_units = 2000;  // OUs per organization: AWS's quota (User Guide, "Quotas")
 };
 
 // An AWS account the emulator knows: the identity registry entry plus its membership.
@@ -38,7 +38,7 @@ struct AccountRecord {
     bool standalone() const { return organization_id.empty(); }
 };
 
-// Registry defaults for an account id seen for the first time (design §4).
+// Registry defaults for an account id seen for the first time (README, Identity).
 AccountRecord default_account(const std::string& id);
 
 struct OrganizationRecord {

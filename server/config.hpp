@@ -1,5 +1,5 @@
 #pragma once
-// Command line, LOCALORGS_* environment variables and the JSON config file (design §5).
+// Command line, LOCALORGS_* environment variables and the JSON config file (README, Command line).
 // Precedence: flag > environment > config file > default.
 #include <cstdint>
 #include <optional>
@@ -40,7 +40,7 @@ struct Config {
     int io_threads = 2;
     std::string durability = "normal";  // normal|full
     // SigV4 signatures checked against the Credentials' secrets (also "VerifySignatures" in the
-    // config file); off: the access key id alone names the caller (design §4).
+    // config file); off: the access key id alone names the caller (README, Identity).
     bool verify_signatures = false;
     // When set, every control-plane route but the health checks needs `Authorization: Bearer <it>`.
     std::string admin_token;

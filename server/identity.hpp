@@ -1,5 +1,5 @@
 #pragma once
-// Who is calling (design §4): the access key id of the SigV4 credential names the account.
+// Who is calling (README, Identity): the access key id of the SigV4 credential names the account.
 // With signatures verified (--verify-signatures) the key must also be one of the config's
 // Credentials and the request must be signed with its secret.
 #include <chrono>

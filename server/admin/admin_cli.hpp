@@ -1,6 +1,6 @@
 #pragma once
 // `localorgs COMMAND ...`: the admin command line. A client of the control plane's HTTP contract
-// (design §6) and nothing else: it sends a request to a running server and shows the answer, as a
+// (README, Control plane) and nothing else: it sends a request to a running server and shows the answer, as a
 // table by default or as the server's JSON with --json.
 #include <functional>
 #include <iosfwd>

@@ -1,5 +1,5 @@
 #pragma once
-// The emulator's own endpoints under /_localorgs/ (and LocalStack's health alias), design §6.
+// The emulator's own endpoints under /_localorgs/ (and LocalStack's health alias) (README, Control plane).
 #include <chrono>
 #include <functional>
 #include <optional>

@@ -32,8 +32,8 @@ public:
     // Java Matcher.find(): true when the pattern matches somewhere in `text`. ^ and $ bind to the
     // start and end of the whole text ($ does not also match before a final line terminator, unlike
     // Java: a stray newline in an id is a mistake worth reporting). A top-level alternation whose
-    // first branch starts with ^ and last ends with $ is matched as ^(?:b1|...|bn)$ (reference
-    // §1.4: the model means "the whole value is one of these"). Text that is not well-formed UTF-8
+    // first branch starts with ^ and last ends with $ is matched as ^(?:b1|...|bn)$ (the model
+    // means "the whole value is one of these": tests/protocol/test_validation.cpp). Text that is not well-formed UTF-8
     // never matches.
     bool find(std::string_view text) const;
 

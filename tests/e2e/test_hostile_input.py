@@ -1,5 +1,5 @@
 """Hostile input (issue 6): every malformed, oversized or abusive request gets an AWS-shaped error
-(design §3) or a closed connection, and after each one the server still serves everyone else.
+(README, What is implemented) or a closed connection, and after each one the server still serves everyone else.
 
 The transport's own limits (read timeout, header and body limits, the connection cap, HTTP/1.0,
 pipelining) are tested over real sockets in tests/server/test_transport.cpp with limits set low;

@@ -1,4 +1,4 @@
-"""Who may call what (reference 2.3) with member accounts in the organization.
+"""Who may call what (the API Reference's "You can only call this operation from" notes) with member accounts in the organization.
 
 Members join through the real API (InviteAccountToOrganization + AcceptHandshake, harness.join_members).
 """

@@ -134,7 +134,7 @@ class OrganizationCliTest(ServerTestCase):
         expected = {"Id": a, "Arn": f"arn:aws:organizations::{a}:account/{org_id}/{a}",
                     "Email": f"account-{a}@example.com", "Name": f"Account {a}", "Status": "ACTIVE",
                     "State": "ACTIVE", "JoinedMethod": "CREATED",
-                    # Organization, root, then the account itself (reference: aws-organizations-api §2.9).
+                    # Organization, root, then the account itself (API Reference, Account.Paths).
                     "Paths": [f"{org_id}/{root_id}/{a}/"]}
         for newer in ("State", "Paths"):
             if cli_major_version() >= 2 and newer not in account:

@@ -1,7 +1,7 @@
 """The organization's tree with the real clients (issue 13 part B): organizational units built
 three levels deep, accounts moved through them, renamed and deleted, read back after a restart,
-and the races that must have exactly one winner. Expectations are AWS's (reference:
-aws-organizations-api §2); nothing here depends on the emulator but the account ids.
+and the races that must have exactly one winner. Expectations are AWS's (API Reference of
+each operation); nothing here depends on the emulator but the account ids.
 """
 
 import os

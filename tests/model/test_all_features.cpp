@@ -1,4 +1,4 @@
-// The migration from consolidated billing to all features (issue 4; reference §4.4-§4.5, §7 items
+// The migration from consolidated billing to all features (issue 4; API Reference, EnableAllFeatures; User Guide, "Enabling all features"; items
 // 8-9): EnableAllFeatures and its refusals, the REQUESTED ENABLE_ALL_FEATURES parent and the
 // APPROVE_ALL_FEATURES children of invited members, the parent opening once every child is
 // accepted, finalisation by the management account, invitations canceled and refused while the

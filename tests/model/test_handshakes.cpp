@@ -1,4 +1,4 @@
-// The invitation and the handshake lifecycle (issue 3 items 1-6; reference §3.4, §4, §5, §7):
+// The invitation and the handshake lifecycle (issue 3 items 1-6; API Reference of each operation):
 // InviteAccountToOrganization with every refusal, Accept/Decline/Cancel/Describe, the state
 // machine, expiry and retention on the fake clock, the two lists with filters and paging,
 // Remove/Leave/DeleteOrganization, and the outbox. Every test case name starts "handshakes: ".

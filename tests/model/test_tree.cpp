@@ -1,4 +1,4 @@
-// The organization's tree (issue 13 part B; reference: aws-organizations-api §2): organizational
+// The organization's tree (issue 13 part B; API Reference of each operation): organizational
 // units created, described, renamed, deleted and listed; where accounts and OUs are; MoveAccount;
 // tags on OUs; what leaving, accepting an invitation and deleting the organization do to the tree.
 // Calls go to model::Service's Tree family directly, with the typed requests the server decodes.
