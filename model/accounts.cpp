@@ -22,8 +22,8 @@ std::span<const Binding> Accounts::operations() {
 AccountRecord Accounts::register_account(Repository& repo, const AccountRecord& entry) {
     // An email address names one account, as at AWS; EMAIL invitations resolve through it.
     if (auto owner = repo.accounts.find_by_email(entry.email); owner && owner->id != entry.id)
-        throw api_error(error_code::ConflictException,
-                        "The email address " + entry.email + " already belongs to account " + owner->id + ".");
+        throw api_error(error_code::ConflictException, "The email address " + entry.email +
+                                                           " already belongs to account " + owner->id + ".");
     AccountRecord merged = entry;
     if (auto existing = repo.accounts.find(entry.id)) {
         merged.organization_id = existing->organization_id;
@@ -51,8 +51,8 @@ void Accounts::detach(Repository& repo, AccountRecord& account) {
     svc_.all_features.member_left(repo, left, account.id);
 }
 
-api::Account Accounts::shape(const AccountRecord& a, const OrganizationRecord& org, const std::string& partition,
-                             std::string path) const {
+api::Account Accounts::shape(const AccountRecord& a, const OrganizationRecord& org,
+                             const std::string& partition, std::string path) const {
     api::Account out;
     out.id = a.id;
     out.arn = arn::account(partition, org.management_account_id, org.id, a.id);
@@ -97,7 +97,8 @@ api::ListAccountsResponse Accounts::list_accounts(Repository& repo, const Caller
     return member_page(repo, m.organization, "", "accounts", page_of(in));
 }
 
-api::Account Accounts::describe_account(Repository& repo, const Caller& caller, const api::DescribeAccountRequest& in) {
+api::Account Accounts::describe_account(Repository& repo, const Caller& caller,
+                                        const api::DescribeAccountRequest& in) {
     Membership m = management_of_organization(repo, caller);
     auto account = repo.accounts.find(in.account_id);
     if (!account || account->organization_id != m.organization.id)

@@ -15,8 +15,10 @@ public:
     explicit Accounts(Service& service) : svc_(service) {}
     static std::span<const Binding> operations();
 
-    api::ListAccountsResponse list_accounts(Repository& repo, const Caller& caller, const api::ListAccountsRequest& in);
-    api::Account describe_account(Repository& repo, const Caller& caller, const api::DescribeAccountRequest& in);
+    api::ListAccountsResponse list_accounts(Repository& repo, const Caller& caller,
+                                            const api::ListAccountsRequest& in);
+    api::Account describe_account(Repository& repo, const Caller& caller,
+                                  const api::DescribeAccountRequest& in);
     void remove_account_from_organization(Repository& repo, const Caller& caller,
                                           const api::RemoveAccountFromOrganizationRequest& in);
     void leave_organization(Repository& repo, const Caller& caller);
@@ -32,8 +34,9 @@ public:
     api::Account shape(const AccountRecord& a, const OrganizationRecord& org, const std::string& partition,
                        std::string path) const;
     // A page of the organization's members (directly under parent_id unless it is empty), by id.
-    api::ListAccountsResponse member_page(Repository& repo, const OrganizationRecord& org, std::string_view parent_id,
-                                          std::string_view kind, const PageRequest& page);
+    api::ListAccountsResponse member_page(Repository& repo, const OrganizationRecord& org,
+                                          std::string_view parent_id, std::string_view kind,
+                                          const PageRequest& page);
 
 private:
     Service& svc_;

@@ -38,7 +38,8 @@ std::span<const Binding> AllFeatures::operations() {
 
 std::optional<HandshakeRecord> AllFeatures::pending(Repository& repo, const std::string& organization_id) {
     if (organization_id.empty()) return std::nullopt;
-    return repo.handshakes.find_pending(organization_id, api::to_string(ActionType::ENABLE_ALL_FEATURES), svc_.now());
+    return repo.handshakes.find_pending(organization_id, api::to_string(ActionType::ENABLE_ALL_FEATURES),
+                                        svc_.now());
 }
 
 void AllFeatures::settle(Repository& repo, HandshakeRecord& parent) {
@@ -65,7 +66,8 @@ void AllFeatures::finalize(Repository& repo, const std::string& organization_id)
     }
 }
 
-void AllFeatures::member_left(Repository& repo, const std::string& organization_id, const std::string& account_id) {
+void AllFeatures::member_left(Repository& repo, const std::string& organization_id,
+                              const std::string& account_id) {
     if (auto parent = pending(repo, organization_id)) {
         // Its approval is no longer asked for: its open child closes, and the parent may proceed.
         for (auto& child : repo.handshakes.children(parent->id)) {
@@ -80,7 +82,8 @@ void AllFeatures::parent_closed(Repository& repo, const HandshakeRecord& parent)
     if (parent.action != ActionType::ENABLE_ALL_FEATURES) return;
     const Millis now = svc_.now();
     for (auto& child : repo.handshakes.children(parent.id)) {
-        if (child.state == HandshakeState::OPEN && now < child.expiration_ms) svc_.handshakes.cancel_quietly(repo, child);
+        if (child.state == HandshakeState::OPEN && now < child.expiration_ms)
+            svc_.handshakes.cancel_quietly(repo, child);
     }
 }
 
@@ -89,7 +92,8 @@ api::Handshake AllFeatures::enable_all_features(Repository& repo, const Caller& 
     const auto& org = m.organization;
     if (org.feature_set == api::OrganizationFeatureSet::ALL)
         throw api_error(error_code::HandshakeConstraintViolationException,
-                        "This organization already has all features enabled.", "ORGANIZATION_ALREADY_HAS_ALL_FEATURES");
+                        "This organization already has all features enabled.",
+                        "ORGANIZATION_ALREADY_HAS_ALL_FEATURES");
     if (pending(repo, org.id))
         throw api_error(error_code::HandshakeConstraintViolationException,
                         "This organization is already enabling all features.",

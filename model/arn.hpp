@@ -22,8 +22,8 @@ inline std::string root(std::string_view partition, std::string_view mgmt, std::
                         std::string_view root_id) {
     return prefix(partition, mgmt).append("root/").append(org).append("/").append(root_id);
 }
-inline std::string organizational_unit(std::string_view partition, std::string_view mgmt, std::string_view org,
-                                       std::string_view ou_id) {
+inline std::string organizational_unit(std::string_view partition, std::string_view mgmt,
+                                       std::string_view org, std::string_view ou_id) {
     return prefix(partition, mgmt).append("ou/").append(org).append("/").append(ou_id);
 }
 inline std::string handshake(std::string_view partition, std::string_view mgmt, std::string_view org,

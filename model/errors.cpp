@@ -11,7 +11,9 @@ constexpr std::array kErrors = {
 };
 }  // namespace
 
-const error_info& info(error_code code) noexcept { return kErrors[static_cast<std::size_t>(code)]; }
+const error_info& info(error_code code) noexcept {
+    return kErrors[static_cast<std::size_t>(code)];
+}
 
 std::optional<error_code> error_code_of(std::string_view type) noexcept {
     for (std::size_t i = 0; i < kErrors.size(); ++i)

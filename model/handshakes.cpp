@@ -29,15 +29,21 @@ std::string lower(std::string s) {
 }
 
 // INVITE -> "invite": the handshake type segment of the ARN.
-std::string arn_segment(ActionType action) { return lower(std::string(api::to_string(action))); }
+std::string arn_segment(ActionType action) {
+    return lower(std::string(api::to_string(action)));
+}
 
-bool pending(const HandshakeRecord& h) { return h.state == HandshakeState::OPEN || h.state == HandshakeState::REQUESTED; }
+bool pending(const HandshakeRecord& h) {
+    return h.state == HandshakeState::OPEN || h.state == HandshakeState::REQUESTED;
+}
 
 // The sender of a handshake is its organization's management account, while it still is.
 bool is_sender(const HandshakeRecord& h, const AccountRecord& account) {
     return account.id == h.management_account_id && account.organization_id == h.organization_id;
 }
-bool lapsed(const HandshakeRecord& h, Millis now) { return pending(h) && now >= h.expiration_ms; }
+bool lapsed(const HandshakeRecord& h, Millis now) {
+    return pending(h) && now >= h.expiration_ms;
+}
 
 }  // namespace
 
@@ -62,17 +68,20 @@ bool Handshakes::is_recipient(const HandshakeRecord& h, const AccountRecord& acc
 void Handshakes::check_seller(const AccountRecord& management, const AccountRecord& account) const {
     // AWS India accounts and others never mix, nor do partitions (User Guide, "Quotas and service limits"
     // and the seller-of-record notes of InviteAccountToOrganization).
-    bool india_mismatch = (management.seller_of_record == "AWS_INDIA") != (account.seller_of_record == "AWS_INDIA");
+    bool india_mismatch =
+        (management.seller_of_record == "AWS_INDIA") != (account.seller_of_record == "AWS_INDIA");
     if (india_mismatch || management.partition != account.partition)
-        handshake_constraint("ORGANIZATION_FROM_DIFFERENT_SELLER_OF_RECORD",
-                             "You can only join an organization whose seller of record and AWS partition are the "
-                             "same as your account's.");
+        handshake_constraint(
+            "ORGANIZATION_FROM_DIFFERENT_SELLER_OF_RECORD",
+            "You can only join an organization whose seller of record and AWS partition are the "
+            "same as your account's.");
 }
 
 api::Handshake Handshakes::shape(const HandshakeRecord& h) const {
     api::Handshake out;
     out.id = h.id;
-    out.arn = arn::handshake(h.partition, h.management_account_id, h.organization_id, arn_segment(h.action), h.id);
+    out.arn =
+        arn::handshake(h.partition, h.management_account_id, h.organization_id, arn_segment(h.action), h.id);
     out.state = lapsed(h, svc_.now()) ? HandshakeState::EXPIRED : h.state;
     out.action = h.action;
     out.requested_ms = h.requested_ms;
@@ -81,12 +90,13 @@ api::Handshake Handshakes::shape(const HandshakeRecord& h) const {
     const auto target = api::parse_enum<HandshakeResourceType>(api::to_string(h.target_type));
     if (h.action == ActionType::INVITE) {
         out.parties.push_back({h.target_id, h.target_type});
-        out.resources.push_back(
-            {{{{}, HandshakeResourceType::MASTER_EMAIL, h.master_email},
-              {{}, HandshakeResourceType::MASTER_NAME, h.master_name},
-              {{}, HandshakeResourceType::ORGANIZATION_FEATURE_SET, std::string(api::to_string(h.feature_set))}},
-             HandshakeResourceType::ORGANIZATION,
-             h.organization_id});
+        out.resources.push_back({{{{}, HandshakeResourceType::MASTER_EMAIL, h.master_email},
+                                  {{}, HandshakeResourceType::MASTER_NAME, h.master_name},
+                                  {{},
+                                   HandshakeResourceType::ORGANIZATION_FEATURE_SET,
+                                   std::string(api::to_string(h.feature_set))}},
+                                 HandshakeResourceType::ORGANIZATION,
+                                 h.organization_id});
         out.resources.push_back({{}, target, h.target_id});
         if (h.notes) out.resources.push_back({{}, HandshakeResourceType::NOTES, *h.notes});
     } else if (h.action == ActionType::APPROVE_ALL_FEATURES) {
@@ -107,7 +117,8 @@ api::Handshake Handshakes::shape(const HandshakeRecord& h) const {
 // canceling) is denied instead: it knows the handshake already.
 void Handshakes::check_role(const HandshakeRecord& h, const AccountRecord& account, bool allowed) const {
     if (allowed) return;
-    if (!is_sender(h, account) && !is_recipient(h, account)) throw api_error(error_code::HandshakeNotFoundException);
+    if (!is_sender(h, account) && !is_recipient(h, account))
+        throw api_error(error_code::HandshakeNotFoundException);
     throw api_error(error_code::AccessDeniedException);
 }
 
@@ -139,11 +150,14 @@ std::string Handshakes::new_id(Repository& repo) {
 HandshakeRecord& Handshakes::close(HandshakeRecord& h, HandshakeState to) {
     const std::string from_text(api::to_string(h.state)), to_text(api::to_string(to));
     if (h.state == to)
-        throw api_error(error_code::HandshakeAlreadyInStateException, "The handshake " + h.id + " is already " + to_text + ".");
+        throw api_error(error_code::HandshakeAlreadyInStateException,
+                        "The handshake " + h.id + " is already " + to_text + ".");
     // A REQUESTED handshake still waits for others: it can be canceled or declined, not accepted.
-    if (h.state != HandshakeState::OPEN && !(h.state == HandshakeState::REQUESTED && to != HandshakeState::ACCEPTED))
-        throw api_error(error_code::InvalidHandshakeTransitionException,
-                        "You can't change the handshake " + h.id + " from " + from_text + " to " + to_text + ".");
+    if (h.state != HandshakeState::OPEN &&
+        !(h.state == HandshakeState::REQUESTED && to != HandshakeState::ACCEPTED))
+        throw api_error(
+            error_code::InvalidHandshakeTransitionException,
+            "You can't change the handshake " + h.id + " from " + from_text + " to " + to_text + ".");
     h.state = to;
     h.closed_ms = svc_.now();
     return h;
@@ -160,9 +174,10 @@ api::Handshake Handshakes::invite_account_to_organization(Repository& repo, cons
     std::string email;
     if (target.type == HandshakePartyType::ACCOUNT) {
         if (!is_account_id(target.id))
-            throw_invalid_input("INVALID_PARTY_TYPE_TARGET",
-                                "You specified the wrong type of entity as a party: an ACCOUNT target must be a "
-                                "12-digit account id.");
+            throw_invalid_input(
+                "INVALID_PARTY_TYPE_TARGET",
+                "You specified the wrong type of entity as a party: an ACCOUNT target must be a "
+                "12-digit account id.");
         invitee = known_account(repo, target.id);
     } else if (target.type == HandshakePartyType::EMAIL) {
         if (!is_email(target.id))
@@ -171,9 +186,10 @@ api::Handshake Handshakes::invite_account_to_organization(Repository& repo, cons
         email = lower(target.id);
         invitee = repo.accounts.find_by_email(email);
     } else {
-        throw_invalid_input("INVALID_PARTY_TYPE_TARGET",
-                            "You specified the wrong type of entity as a party: the target must be an ACCOUNT or "
-                            "an EMAIL.");
+        throw_invalid_input(
+            "INVALID_PARTY_TYPE_TARGET",
+            "You specified the wrong type of entity as a party: the target must be an ACCOUNT or "
+            "an EMAIL.");
     }
     Tags::check_keys(in.tags);
     Tags::check_count(in.tags.size());
@@ -189,10 +205,11 @@ api::Handshake Handshakes::invite_account_to_organization(Repository& repo, cons
     if (!m.account.email_verified) throw api_error(error_code::AccountOwnerNotVerifiedException);
 
     if (invitee && invitee->organization_id == org.id)
-        handshake_constraint(kHandshakeReason, "The account " + invitee->id + " is already a member of this "
-                                                                              "organization.");
-    if (repo.handshakes.find_open_invitation(org.id, invitee ? invitee->id : "", invitee ? lower(invitee->email) : email,
-                                             now))
+        handshake_constraint(kHandshakeReason, "The account " + invitee->id +
+                                                   " is already a member of this "
+                                                   "organization.");
+    if (repo.handshakes.find_open_invitation(org.id, invitee ? invitee->id : "",
+                                             invitee ? lower(invitee->email) : email, now))
         throw api_error(error_code::DuplicateHandshakeException,
                         "A handshake with the same action and target already exists. Cancel or decline it "
                         "before you invite the account again.");
@@ -200,7 +217,8 @@ api::Handshake Handshakes::invite_account_to_organization(Repository& repo, cons
 
     const std::size_t members = repo.accounts.count_members(org.id);
     if (members + repo.handshakes.count_open_invitations(org.id, now) >= std::size_t(org.quotas.max_accounts))
-        handshake_constraint("ACCOUNT_NUMBER_LIMIT_EXCEEDED", "You have exceeded the allowed number of AWS accounts.");
+        handshake_constraint("ACCOUNT_NUMBER_LIMIT_EXCEEDED",
+                             "You have exceeded the allowed number of AWS accounts.");
     const int per_day = org.quotas.invitations_per_day.value_or(std::max(20, org.quotas.max_accounts));
     if (repo.handshakes.invitation_rate_reached(org.id, now - kRateWindowMs, std::size_t(per_day)))
         handshake_constraint("HANDSHAKE_RATE_LIMIT_EXCEEDED",
@@ -231,9 +249,10 @@ api::Handshake Handshakes::invite_account_to_organization(Repository& repo, cons
     OutboxMessage mail;
     mail.id = "m-" + h.id.substr(2);
     mail.to = target.type == HandshakePartyType::EMAIL ? target.id : invitee->email;
-    mail.subject = "AWS Organizations: " + m.account.name + " invites your AWS account to join organization " + org.id;
-    mail.body = "The management account " + m.account.name + " (" + m.account.email + ") of AWS organization " +
-                org.id + " invites your AWS account to join it.\n" +
+    mail.subject =
+        "AWS Organizations: " + m.account.name + " invites your AWS account to join organization " + org.id;
+    mail.body = "The management account " + m.account.name + " (" + m.account.email +
+                ") of AWS organization " + org.id + " invites your AWS account to join it.\n" +
                 (h.notes ? "Notes: " + *h.notes + "\n" : std::string()) + "Handshake: " + h.id + "\n" +
                 "This invitation expires at " + std::to_string(h.expiration_ms / 1000) +
                 " (epoch seconds). Accept or decline it with AcceptHandshake / DeclineHandshake.\n";
@@ -277,11 +296,13 @@ api::Handshake Handshakes::accept_invitation(Repository& repo, AccountRecord& ac
             handshake_constraint(kHandshakeReason, "Your account is already a member of an organization.");
     }
     if (!management.email_verified)
-        handshake_constraint("MANAGEMENT_ACCOUNT_EMAIL_NOT_VERIFIED",
-                             "The management account of the organization has not verified its email address.");
+        handshake_constraint(
+            "MANAGEMENT_ACCOUNT_EMAIL_NOT_VERIFIED",
+            "The management account of the organization has not verified its email address.");
     check_seller(management, acceptor);
     if (repo.accounts.count_members(org->id) >= std::size_t(org->quotas.max_accounts))
-        handshake_constraint("ACCOUNT_NUMBER_LIMIT_EXCEEDED", "You have exceeded the allowed number of AWS accounts.");
+        handshake_constraint("ACCOUNT_NUMBER_LIMIT_EXCEEDED",
+                             "You have exceeded the allowed number of AWS accounts.");
 
     // Direct transfer: leaving the old organization and joining the new one are one step.
     if (!acceptor.standalone()) svc_.accounts.detach(repo, acceptor);
@@ -327,8 +348,9 @@ api::Handshake Handshakes::describe_handshake(Repository& repo, const Caller& ca
 }
 
 template <class Response>
-Response Handshakes::page(Repository& repo, HandshakeQuery query, std::string_view kind, const std::string& scope,
-                          const std::optional<api::HandshakeFilter>& filter, const PageRequest& page) {
+Response Handshakes::page(Repository& repo, HandshakeQuery query, std::string_view kind,
+                          const std::string& scope, const std::optional<api::HandshakeFilter>& filter,
+                          const PageRequest& page) {
     if (filter && filter->action_type && filter->parent_handshake_id)
         throw_invalid_input("MAX_LIMIT_EXCEEDED_FILTER",
                             "You can specify only one filter parameter: ActionType or ParentHandshakeId.");
@@ -348,8 +370,8 @@ Response Handshakes::page(Repository& repo, HandshakeQuery query, std::string_vi
     Response out;
     if (rows.size() > page.limit()) {
         rows.resize(page.limit());
-        out.next_token =
-            encode_page_token(kind, filter_scope, std::to_string(rows.back().requested_ms) + ":" + rows.back().id);
+        out.next_token = encode_page_token(kind, filter_scope,
+                                           std::to_string(rows.back().requested_ms) + ":" + rows.back().id);
     }
     out.handshakes.reserve(rows.size());
     for (const auto& r : rows) out.handshakes.push_back(shape(r));
@@ -363,8 +385,8 @@ api::ListHandshakesForAccountResponse Handshakes::list_handshakes_for_account(
     HandshakeQuery query;
     query.recipient_account_id = account.id;
     query.recipient_email = lower(account.email);
-    return page<api::ListHandshakesForAccountResponse>(repo, std::move(query), "handshakes-for-account", account.id,
-                                                       in.filter, page_of(in));
+    return page<api::ListHandshakesForAccountResponse>(repo, std::move(query), "handshakes-for-account",
+                                                       account.id, in.filter, page_of(in));
 }
 
 api::ListHandshakesForOrganizationResponse Handshakes::list_handshakes_for_organization(
@@ -372,8 +394,8 @@ api::ListHandshakesForOrganizationResponse Handshakes::list_handshakes_for_organ
     Membership m = management_of_organization(repo, caller);
     HandshakeQuery query;
     query.organization_id = m.organization.id;
-    return page<api::ListHandshakesForOrganizationResponse>(repo, std::move(query), "handshakes-for-organization",
-                                                            m.organization.id, in.filter, page_of(in));
+    return page<api::ListHandshakesForOrganizationResponse>(
+        repo, std::move(query), "handshakes-for-organization", m.organization.id, in.filter, page_of(in));
 }
 
 }  // namespace localorgs::model

@@ -19,13 +19,16 @@ public:
 
     api::Handshake invite_account_to_organization(Repository& repo, const Caller& caller,
                                                   const api::InviteAccountToOrganizationRequest& in);
-    api::Handshake accept_handshake(Repository& repo, const Caller& caller, const api::AcceptHandshakeRequest& in);
-    api::Handshake decline_handshake(Repository& repo, const Caller& caller, const api::DeclineHandshakeRequest& in);
-    api::Handshake cancel_handshake(Repository& repo, const Caller& caller, const api::CancelHandshakeRequest& in);
+    api::Handshake accept_handshake(Repository& repo, const Caller& caller,
+                                    const api::AcceptHandshakeRequest& in);
+    api::Handshake decline_handshake(Repository& repo, const Caller& caller,
+                                     const api::DeclineHandshakeRequest& in);
+    api::Handshake cancel_handshake(Repository& repo, const Caller& caller,
+                                    const api::CancelHandshakeRequest& in);
     api::Handshake describe_handshake(Repository& repo, const Caller& caller,
                                       const api::DescribeHandshakeRequest& in);
-    api::ListHandshakesForAccountResponse list_handshakes_for_account(Repository& repo, const Caller& caller,
-                                                                      const api::ListHandshakesForAccountRequest& in);
+    api::ListHandshakesForAccountResponse list_handshakes_for_account(
+        Repository& repo, const Caller& caller, const api::ListHandshakesForAccountRequest& in);
     api::ListHandshakesForOrganizationResponse list_handshakes_for_organization(
         Repository& repo, const Caller& caller, const api::ListHandshakesForOrganizationRequest& in);
 

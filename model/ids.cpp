@@ -17,9 +17,15 @@ std::string IdGenerator::draw(std::string_view prefix, std::size_t n, std::strin
     return out;
 }
 
-std::string IdGenerator::organization_id() { return draw("o-", 10, kLowerAlnum); }
-std::string IdGenerator::root_id() { return draw("r-", 4, kLowerAlnum); }
-std::string IdGenerator::handshake_id() { return draw("h-", 32, kHex); }
+std::string IdGenerator::organization_id() {
+    return draw("o-", 10, kLowerAlnum);
+}
+std::string IdGenerator::root_id() {
+    return draw("r-", 4, kLowerAlnum);
+}
+std::string IdGenerator::handshake_id() {
+    return draw("h-", 32, kHex);
+}
 std::string IdGenerator::organizational_unit_id(std::string_view root_id) {
     std::string prefix = "ou-";
     prefix.append(root_id.substr(root_id.find('-') + 1)).append("-");

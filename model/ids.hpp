@@ -20,7 +20,8 @@ inline bool is_account_id(std::string_view s) {
 inline bool is_email(std::string_view s) {
     if (s.size() < 6 || s.size() > 64) return false;
     auto at = s.find('@');
-    if (at == 0 || at == std::string_view::npos || s.find('@', at + 1) != std::string_view::npos) return false;
+    if (at == 0 || at == std::string_view::npos || s.find('@', at + 1) != std::string_view::npos)
+        return false;
     auto dot = s.rfind('.');
     if (dot == std::string_view::npos || dot < at + 2 || dot + 1 == s.size()) return false;
     for (char c : s)

@@ -17,7 +17,8 @@ public:
                                           const api::CreateOrganizationRequest& in);
     api::Organization describe_organization(Repository& repo, const Caller& caller);
     void delete_organization(Repository& repo, const Caller& caller);
-    api::ListRootsResponse list_roots(Repository& repo, const Caller& caller, const api::ListRootsRequest& in);
+    api::ListRootsResponse list_roots(Repository& repo, const Caller& caller,
+                                      const api::ListRootsRequest& in);
 
     // The organization as DescribeOrganization shows it.
     api::Organization shape(Repository& repo, const OrganizationRecord& org) const;

@@ -31,7 +31,8 @@ std::optional<std::string> unbase64url(std::string_view in) {
     static const auto table = [] {
         std::array<int, 256> t{};
         t.fill(-1);
-        for (std::size_t i = 0; i < kAlphabet.size(); ++i) t[static_cast<unsigned char>(kAlphabet[i])] = int(i);
+        for (std::size_t i = 0; i < kAlphabet.size(); ++i)
+            t[static_cast<unsigned char>(kAlphabet[i])] = int(i);
         return t;
     }();
     std::string out;
@@ -93,7 +94,8 @@ std::string decode_page_token(const PageRequest& request, std::string_view kind,
     if (!raw || raw->size() < 17 || base64url(*raw) != *request.next_token) invalid_token();
     std::string_view all(*raw);
     std::string_view payload = all.substr(0, all.size() - 17);
-    if (all[all.size() - 17] != '\n' || all.substr(all.size() - 16) != hex64(checksum(payload))) invalid_token();
+    if (all[all.size() - 17] != '\n' || all.substr(all.size() - 16) != hex64(checksum(payload)))
+        invalid_token();
     // payload = "1\n<kind>\n<scope>\n<last>"
     std::string expected_head = "1\n";
     expected_head.append(kind).append("\n").append(scope).append("\n");

@@ -22,7 +22,7 @@ public:
     // Email addresses compare without regard to case, here and in OutboxRepository::list.
     virtual std::optional<AccountRecord> find_by_email(std::string_view email) = 0;
     virtual void save(const AccountRecord& account) = 0;  // insert or replace
-    virtual std::vector<AccountRecord> all() = 0;          // ordered by id
+    virtual std::vector<AccountRecord> all() = 0;         // ordered by id
     // Members of an organization (optionally only those directly under parent_id), ordered by
     // id, strictly after `after_id`, at most `limit`.
     virtual std::vector<AccountRecord> members(std::string_view organization_id, std::string_view parent_id,
@@ -44,13 +44,14 @@ public:
     virtual std::optional<OrganizationalUnitRecord> find(std::string_view id) = 0;
     // The child of `parent_id` with exactly this name (names compare case-sensitively).
     virtual std::optional<OrganizationalUnitRecord> find_by_name(std::string_view organization_id,
-                                                                 std::string_view parent_id, std::string_view name) = 0;
+                                                                 std::string_view parent_id,
+                                                                 std::string_view name) = 0;
     virtual void save(const OrganizationalUnitRecord& ou) = 0;  // insert or update the name
     virtual void remove(std::string_view id) = 0;
     // The OUs directly under parent_id, ordered by id, strictly after `after_id`, at most `limit`.
     virtual std::vector<OrganizationalUnitRecord> children(std::string_view organization_id,
-                                                           std::string_view parent_id, std::string_view after_id,
-                                                           std::size_t limit) = 0;
+                                                           std::string_view parent_id,
+                                                           std::string_view after_id, std::size_t limit) = 0;
     virtual std::size_t count(std::string_view organization_id) = 0;
 };
 
@@ -86,19 +87,21 @@ public:
     virtual std::vector<HandshakeRecord> list(const HandshakeQuery& query) = 0;
     // An OPEN INVITE from the organization to this account or address that has not lapsed at `now`.
     virtual std::optional<HandshakeRecord> find_open_invitation(std::string_view organization_id,
-                                                                std::string_view account_id, std::string_view email,
-                                                                Millis now) = 0;
+                                                                std::string_view account_id,
+                                                                std::string_view email, Millis now) = 0;
     // The organization's handshakes still OPEN or REQUESTED (not lapsed at `now`).
-    virtual std::vector<HandshakeRecord> open_of_organization(std::string_view organization_id, Millis now) = 0;
+    virtual std::vector<HandshakeRecord> open_of_organization(std::string_view organization_id,
+                                                              Millis now) = 0;
     virtual std::vector<HandshakeRecord> children(std::string_view parent_handshake_id) = 0;
     // The organization's handshake of this action still OPEN or REQUESTED at `now`, if any (the
     // one pending all-features migration); an index lookup, whatever else is open.
-    virtual std::optional<HandshakeRecord> find_pending(std::string_view organization_id, std::string_view action,
-                                                        Millis now) = 0;
+    virtual std::optional<HandshakeRecord> find_pending(std::string_view organization_id,
+                                                        std::string_view action, Millis now) = 0;
     virtual std::size_t count_open_invitations(std::string_view organization_id, Millis now) = 0;
     // Whether at least `limit` INVITE handshakes requested after `since` were not accepted (the
     // daily rate limit). A yes/no rather than a count, so storage may answer from a bound.
-    virtual bool invitation_rate_reached(std::string_view organization_id, Millis since, std::size_t limit) = 0;
+    virtual bool invitation_rate_reached(std::string_view organization_id, Millis since,
+                                         std::size_t limit) = 0;
 };
 
 // The outbox: what AWS would have emailed.

@@ -16,8 +16,9 @@ Service::Service(const Clock& clock, IdGenerator& ids, ServiceOptions options)
       all_features(*this) {}
 
 const Binding* Service::find(std::string_view operation) const noexcept {
-    static const std::array kFamilies = {Organizations::operations(), Tree::operations(), Accounts::operations(), Tags::operations(),
-                                         Handshakes::operations(), AllFeatures::operations()};
+    static const std::array kFamilies = {Organizations::operations(), Tree::operations(),
+                                         Accounts::operations(),      Tags::operations(),
+                                         Handshakes::operations(),    AllFeatures::operations()};
     for (const auto& family : kFamilies)
         for (const auto& op : family)
             if (op.name == operation) return &op;

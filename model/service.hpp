@@ -55,13 +55,20 @@ public:
 
     template <class Family>
     Family& family() {
-        if constexpr (std::is_same_v<Family, Organizations>) return organizations;
-        else if constexpr (std::is_same_v<Family, Tree>) return tree;
-        else if constexpr (std::is_same_v<Family, Accounts>) return accounts;
-        else if constexpr (std::is_same_v<Family, Tags>) return tags;
-        else if constexpr (std::is_same_v<Family, Handshakes>) return handshakes;
-        else if constexpr (std::is_same_v<Family, AllFeatures>) return all_features;
-        else static_assert(sizeof(Family) == 0, "not a family of the service");
+        if constexpr (std::is_same_v<Family, Organizations>)
+            return organizations;
+        else if constexpr (std::is_same_v<Family, Tree>)
+            return tree;
+        else if constexpr (std::is_same_v<Family, Accounts>)
+            return accounts;
+        else if constexpr (std::is_same_v<Family, Tags>)
+            return tags;
+        else if constexpr (std::is_same_v<Family, Handshakes>)
+            return handshakes;
+        else if constexpr (std::is_same_v<Family, AllFeatures>)
+            return all_features;
+        else
+            static_assert(sizeof(Family) == 0, "not a family of the service");
     }
 };
 
@@ -81,7 +88,8 @@ constexpr Binding bind() {
     using Family = decltype(detail::family_of(Method));
     using Input = typename Op::Input;
     using Output = typename Op::Output;
-    return {Op::name, [](Service& service, Repository& repo, const Caller& caller, const void* in, void* out) {
+    return {Op::name,
+            [](Service& service, Repository& repo, const Caller& caller, const void* in, void* out) {
                 Family& family = service.family<Family>();
                 auto call = [&] {
                     // Operations whose input has no member (or no input) may take none.

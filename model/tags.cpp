@@ -10,7 +10,9 @@
 
 namespace localorgs::model {
 namespace {
-bool is_system_key(std::string_view key) { return key.size() >= 4 && key.substr(0, 4) == "aws:"; }
+bool is_system_key(std::string_view key) {
+    return key.size() >= 4 && key.substr(0, 4) == "aws:";
+}
 }  // namespace
 
 std::span<const Binding> Tags::operations() {
@@ -29,7 +31,8 @@ void Tags::check_keys(const std::vector<Tag>& tags) {
             throw_invalid_input("INVALID_SYSTEM_TAGS_PARAMETER",
                                 "The tag key \"" + t.key + "\" uses the reserved prefix aws:.");
         if (!keys.insert(t.key).second)
-            throw_invalid_input("DUPLICATE_TAG_KEY", "Tag keys must be unique: \"" + t.key + "\" is repeated.");
+            throw_invalid_input("DUPLICATE_TAG_KEY",
+                                "Tag keys must be unique: \"" + t.key + "\" is repeated.");
     }
 }
 
@@ -65,7 +68,8 @@ void Tags::tag_resource(Repository& repo, const Caller& caller, const api::TagRe
     auto existing = repo.tags.list(in.resource_id);
     std::size_t total = existing.size();
     for (const auto& t : in.tags) {
-        bool present = std::any_of(existing.begin(), existing.end(), [&](const Tag& e) { return e.key == t.key; });
+        bool present =
+            std::any_of(existing.begin(), existing.end(), [&](const Tag& e) { return e.key == t.key; });
         if (!present) ++total;
     }
     check_count(total);

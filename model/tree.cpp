@@ -12,7 +12,9 @@
 namespace localorgs::model {
 namespace {
 
-bool is_ou_id(std::string_view id) { return id.starts_with("ou-"); }
+bool is_ou_id(std::string_view id) {
+    return id.starts_with("ou-");
+}
 
 }  // namespace
 
@@ -31,8 +33,10 @@ std::span<const Binding> Tree::operations() {
     return kOperations;
 }
 
-std::optional<Tree::Container> Tree::container(Repository& repo, const OrganizationRecord& org, std::string_view id) {
-    if (id == org.root_id) return Container{org.root_id, api::ParentType::ROOT, org.id + "/" + org.root_id + "/", 0};
+std::optional<Tree::Container> Tree::container(Repository& repo, const OrganizationRecord& org,
+                                               std::string_view id) {
+    if (id == org.root_id)
+        return Container{org.root_id, api::ParentType::ROOT, org.id + "/" + org.root_id + "/", 0};
     if (!is_ou_id(id)) return std::nullopt;
     auto ou = repo.organizational_units.find(id);
     if (!ou || ou->organization_id != org.id) return std::nullopt;
@@ -56,15 +60,16 @@ Tree::Container Tree::require_parent(Repository& repo, const OrganizationRecord&
 OrganizationalUnitRecord Tree::organizational_unit(Repository& repo, const OrganizationRecord& org,
                                                    std::string_view id) {
     auto ou = repo.organizational_units.find(id);
-    if (!ou || ou->organization_id != org.id) throw api_error(error_code::OrganizationalUnitNotFoundException);
+    if (!ou || ou->organization_id != org.id)
+        throw api_error(error_code::OrganizationalUnitNotFoundException);
     return *std::move(ou);
 }
 
 api::OrganizationalUnit Tree::shape(const Membership& m, const OrganizationalUnitRecord& ou) const {
     api::OrganizationalUnit out;
     out.id = ou.id;
-    out.arn = arn::organizational_unit(m.account.partition, m.organization.management_account_id, m.organization.id,
-                                       ou.id);
+    out.arn = arn::organizational_unit(m.account.partition, m.organization.management_account_id,
+                                       m.organization.id, ou.id);
     out.name = ou.name;
     out.path = ou.path;
     return out;
@@ -103,9 +108,10 @@ api::OrganizationalUnit Tree::create_organizational_unit(Repository& repo, const
         throw api_error(error_code::DuplicateOrganizationalUnitException,
                         "An OU with the name " + in.name + " already exists in " + parent.id + ".");
     if (parent.depth >= kMaxDepth)
-        throw_constraint("OU_DEPTH_LIMIT_EXCEEDED",
-                         "You attempted to create an OU tree that is too many levels deep: the limit is five levels "
-                         "below the root.");
+        throw_constraint(
+            "OU_DEPTH_LIMIT_EXCEEDED",
+            "You attempted to create an OU tree that is too many levels deep: the limit is five levels "
+            "below the root.");
     if (repo.organizational_units.count(org.id) >= std::size_t(org.quotas.max_organizational_units))
         throw_constraint("OU_NUMBER_LIMIT_EXCEEDED",
                          "You attempted to exceed the number of OUs that you can have in an organization (" +
@@ -136,7 +142,8 @@ api::OrganizationalUnit Tree::update_organizational_unit(Repository& repo, const
                                                          const api::UpdateOrganizationalUnitRequest& in) {
     Membership m = management_of_organization(repo, caller);
     OrganizationalUnitRecord ou = organizational_unit(repo, m.organization, in.organizational_unit_id);
-    // Without a name nothing changes; the id, ARN, children and policies never do (API Reference, UpdateOrganizationalUnit).
+    // Without a name nothing changes; the id, ARN, children and policies never do (API Reference,
+    // UpdateOrganizationalUnit).
     if (in.name && *in.name != ou.name) {
         if (repo.organizational_units.find_by_name(m.organization.id, ou.parent_id, *in.name))
             throw api_error(error_code::DuplicateOrganizationalUnitException,
@@ -155,8 +162,9 @@ void Tree::delete_organizational_unit(Repository& repo, const Caller& caller,
     if (!repo.organizational_units.children(org.id, ou.id, "", 1).empty() ||
         !repo.accounts.members(org.id, ou.id, "", 1).empty())
         throw api_error(error_code::OrganizationalUnitNotEmptyException,
-                        "The OU " + ou.id + " still holds accounts or OUs. Move all accounts to another root or to "
-                        "other OUs, remove all child OUs, and try the operation again.");
+                        "The OU " + ou.id +
+                            " still holds accounts or OUs. Move all accounts to another root or to "
+                            "other OUs, remove all child OUs, and try the operation again.");
     repo.tags.remove_all(ou.id);
     repo.organizational_units.remove(ou.id);
 }
@@ -181,7 +189,8 @@ api::ListOrganizationalUnitsForParentResponse Tree::list_organizational_units_fo
 
 // --- where things are -------------------------------------------------------------------------
 
-api::ListParentsResponse Tree::list_parents(Repository& repo, const Caller& caller, const api::ListParentsRequest& in) {
+api::ListParentsResponse Tree::list_parents(Repository& repo, const Caller& caller,
+                                            const api::ListParentsRequest& in) {
     Membership m = management_of_organization(repo, caller);
     const auto& org = m.organization;
     decode_page_token(page_of(in), "parents", org.id);  // one parent: never a second page
@@ -206,8 +215,10 @@ api::ListChildrenResponse Tree::list_children(Repository& repo, const Caller& ca
     const Container parent = require_parent(repo, m.organization, in.parent_id);
     api::ListChildrenResponse out;
     if (in.child_type == api::ChildType::ORGANIZATIONAL_UNIT) {
-        auto ous = list_organizational_units_for_parent(repo, caller, {in.max_results, in.next_token, parent.id});
-        for (const auto& ou : ous.organizational_units) out.children.push_back({ou.id, api::ChildType::ORGANIZATIONAL_UNIT});
+        auto ous =
+            list_organizational_units_for_parent(repo, caller, {in.max_results, in.next_token, parent.id});
+        for (const auto& ou : ous.organizational_units)
+            out.children.push_back({ou.id, api::ChildType::ORGANIZATIONAL_UNIT});
         out.next_token = std::move(ous.next_token);
         return out;
     }
@@ -217,11 +228,12 @@ api::ListChildrenResponse Tree::list_children(Repository& repo, const Caller& ca
     return out;
 }
 
-api::ListAccountsForParentResponse Tree::list_accounts_for_parent(Repository& repo, const Caller& caller,
-                                                                  const api::ListAccountsForParentRequest& in) {
+api::ListAccountsForParentResponse Tree::list_accounts_for_parent(
+    Repository& repo, const Caller& caller, const api::ListAccountsForParentRequest& in) {
     Membership m = management_of_organization(repo, caller);
     const Container parent = require_parent(repo, m.organization, in.parent_id);
-    auto page = svc_.accounts.member_page(repo, m.organization, parent.id, "accounts-for-parent", page_of(in));
+    auto page =
+        svc_.accounts.member_page(repo, m.organization, parent.id, "accounts-for-parent", page_of(in));
     return {std::move(page.accounts), std::move(page.next_token)};
 }
 

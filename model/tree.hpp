@@ -27,7 +27,8 @@ public:
                                     const api::DeleteOrganizationalUnitRequest& in);
     api::ListOrganizationalUnitsForParentResponse list_organizational_units_for_parent(
         Repository& repo, const Caller& caller, const api::ListOrganizationalUnitsForParentRequest& in);
-    api::ListParentsResponse list_parents(Repository& repo, const Caller& caller, const api::ListParentsRequest& in);
+    api::ListParentsResponse list_parents(Repository& repo, const Caller& caller,
+                                          const api::ListParentsRequest& in);
     api::ListChildrenResponse list_children(Repository& repo, const Caller& caller,
                                             const api::ListChildrenRequest& in);
     api::ListAccountsForParentResponse list_accounts_for_parent(Repository& repo, const Caller& caller,
@@ -51,7 +52,8 @@ public:
     std::string account_path(Repository& repo, const OrganizationRecord& org, const std::string& parent_id,
                              const std::string& account_id);
     // The organization's OU with this id; OrganizationalUnitNotFoundException otherwise.
-    OrganizationalUnitRecord organizational_unit(Repository& repo, const OrganizationRecord& org, std::string_view id);
+    OrganizationalUnitRecord organizational_unit(Repository& repo, const OrganizationRecord& org,
+                                                 std::string_view id);
     // Deletes every OU of the organization with its tags (the organization is deleted).
     void remove_all(Repository& repo, const OrganizationRecord& org);
 

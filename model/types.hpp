@@ -70,9 +70,9 @@ struct HandshakeRecord {
     api::ActionType action = api::ActionType::INVITE;
     api::HandshakeState state = api::HandshakeState::OPEN;  // as stored: an OPEN one may have lapsed
     api::HandshakePartyType target_type = api::HandshakePartyType::ACCOUNT;  // as given
-    std::string target_id;                                                  // as given
-    std::string recipient_account_id;  // ACCOUNT targets
-    std::string recipient_email;       // EMAIL targets, lower-cased
+    std::string target_id;                                                   // as given
+    std::string recipient_account_id;                                        // ACCOUNT targets
+    std::string recipient_email;                                             // EMAIL targets, lower-cased
     std::optional<std::string> notes;
     std::string master_email, master_name;  // the organization when it was sent
     api::OrganizationFeatureSet feature_set = api::OrganizationFeatureSet::ALL;

@@ -19,7 +19,8 @@ struct Operation {
 class OperationTable {
 public:
     explicit OperationTable(const model::Service& service) {
-        for (const auto& codec : wire::operation_codecs()) entries_.push_back({&codec, service.find(codec.name)});
+        for (const auto& codec : wire::operation_codecs())
+            entries_.push_back({&codec, service.find(codec.name)});
     }
     // The operation with this wire name; codec nullptr when the service model has none.
     Operation find(std::string_view name) const noexcept {

@@ -29,9 +29,10 @@ wire_error::wire_error(std::string_view type, int status, std::string message, s
       protocol_(protocol) {}
 
 wire_error::wire_error(protocol_code code, std::string message)
-    : wire_error(kProtocolErrors[std::size_t(code)].type, kProtocolErrors[std::size_t(code)].status,
-                 message.empty() ? std::string(kProtocolErrors[std::size_t(code)].message) : std::move(message), {},
-                 code) {}
+    : wire_error(
+          kProtocolErrors[std::size_t(code)].type, kProtocolErrors[std::size_t(code)].status,
+          message.empty() ? std::string(kProtocolErrors[std::size_t(code)].message) : std::move(message), {},
+          code) {}
 
 wire_error::wire_error(const model::api_error& e)
     : wire_error(model::info(e.code()).type, model::info(e.code()).http_status, e.message(), e.reason(),

@@ -22,7 +22,8 @@ public:
     explicit wire_error(protocol_code code, std::string message = {});
     explicit wire_error(const model::api_error& e);
     // An error of either table by its __type (faults name them so); nullopt for an unknown name.
-    static std::optional<wire_error> named(std::string_view type, std::string message = {}, std::string reason = {});
+    static std::optional<wire_error> named(std::string_view type, std::string message = {},
+                                           std::string reason = {});
 
     std::string_view type() const noexcept { return type_; }
     int http_status() const noexcept { return status_; }

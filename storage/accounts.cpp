@@ -4,8 +4,9 @@
 namespace localorgs::storage {
 namespace {
 
-#define ACCOUNT_COLUMNS \
-    "id, email, name, seller_of_record, partition, email_verified, organization_id, parent_id, joined_method, joined_ms"
+#define ACCOUNT_COLUMNS                                                                          \
+    "id, email, name, seller_of_record, partition, email_verified, organization_id, parent_id, " \
+    "joined_method, joined_ms"
 
 const Query kFindAccount{"SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE id = ?1"};
 // (index accounts_by_email)
@@ -13,11 +14,13 @@ const Query kFindAccountByEmail{"SELECT " ACCOUNT_COLUMNS
                                 " FROM accounts WHERE lower(email) = lower(?1) ORDER BY id LIMIT 1"};
 // An upsert, not INSERT OR REPLACE, so the membership triggers see an UPDATE.
 const Query kSaveAccount{
-    "INSERT INTO accounts (" ACCOUNT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+    "INSERT INTO accounts (" ACCOUNT_COLUMNS
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
     " ON CONFLICT (id) DO UPDATE SET email = excluded.email, name = excluded.name,"
     " seller_of_record = excluded.seller_of_record, partition = excluded.partition,"
     " email_verified = excluded.email_verified, organization_id = excluded.organization_id,"
-    " parent_id = excluded.parent_id, joined_method = excluded.joined_method, joined_ms = excluded.joined_ms"};
+    " parent_id = excluded.parent_id, joined_method = excluded.joined_method, joined_ms = "
+    "excluded.joined_ms"};
 const Query kAllAccounts{"SELECT " ACCOUNT_COLUMNS " FROM accounts ORDER BY id"};
 // (index accounts_by_organization)
 const Query kMembers{"SELECT " ACCOUNT_COLUMNS
@@ -63,9 +66,11 @@ class Accounts final : public model::AccountRepository {
 public:
     explicit Accounts(Statements& sql) : sql_(sql) {}
 
-    std::optional<model::AccountRecord> find(std::string_view id) override { return one(sql_(kFindAccount).bind(1, id)); }
+    std::optional<model::AccountRecord> find(std::string_view id) override {
+        return first_row(sql_(kFindAccount).bind(1, id), read_account);
+    }
     std::optional<model::AccountRecord> find_by_email(std::string_view email) override {
-        return one(sql_(kFindAccountByEmail).bind(1, email));
+        return first_row(sql_(kFindAccountByEmail).bind(1, email), read_account);
     }
     void save(const model::AccountRecord& a) override {
         auto& s = sql_(kSaveAccount);
@@ -80,35 +85,19 @@ public:
             s.bind(10, a.joined_ms);
         s.run();
     }
-    std::vector<model::AccountRecord> all() override { return many(sql_(kAllAccounts), 0); }
+    std::vector<model::AccountRecord> all() override { return all_rows(sql_(kAllAccounts), read_account); }
     std::vector<model::AccountRecord> members(std::string_view organization_id, std::string_view parent_id,
                                               std::string_view after_id, std::size_t limit) override {
         auto& s = sql_(parent_id.empty() ? kMembers : kMembersOfParent);
         s.bind(1, organization_id).bind(2, after_id).bind(3, std::int64_t(limit));
         if (!parent_id.empty()) s.bind(4, parent_id);
-        return many(s, limit);
+        return all_rows(s, read_account, limit);
     }
     std::size_t count_members(std::string_view organization_id) override {
-        auto& s = sql_(kCountMembers).bind(1, organization_id);
-        std::size_t n = s.step() ? std::size_t(s.int64(0)) : 0;
-        s.reset();
-        return n;
+        return count_of(sql_(kCountMembers).bind(1, organization_id));
     }
 
 private:
-    static std::optional<model::AccountRecord> one(Statement& s) {
-        std::optional<model::AccountRecord> out;
-        if (s.step()) out = read_account(s);
-        s.reset();
-        return out;
-    }
-    static std::vector<model::AccountRecord> many(Statement& s, std::size_t expected) {
-        std::vector<model::AccountRecord> out;
-        out.reserve(expected);
-        while (s.step()) out.push_back(read_account(s));
-        s.reset();
-        return out;
-    }
     Statements& sql_;
 };
 
@@ -117,9 +106,7 @@ public:
     explicit Organizations(Statements& sql) : sql_(sql) {}
 
     std::optional<model::OrganizationRecord> find(std::string_view id) override {
-        auto& s = sql_(kFindOrganization).bind(1, id);
-        std::optional<model::OrganizationRecord> out;
-        if (s.step()) {
+        return first_row(sql_(kFindOrganization).bind(1, id), [](const Statement& s) {
             model::OrganizationRecord o;
             o.id = s.text(0);
             o.management_account_id = s.text(1);
@@ -130,14 +117,15 @@ public:
             if (!s.is_null(6)) o.quotas.invitations_per_day = int(s.int64(6));
             o.quotas.initialization_seconds = int(s.int64(7));
             o.quotas.max_organizational_units = int(s.int64(8));
-            out = std::move(o);
-        }
-        s.reset();
-        return out;
+            return o;
+        });
     }
     void save(const model::OrganizationRecord& o) override {
         auto& s = sql_(kSaveOrganization);
-        s.bind(1, o.id).bind(2, o.management_account_id).bind(3, model::api::to_string(o.feature_set)).bind(4, o.root_id);
+        s.bind(1, o.id)
+            .bind(2, o.management_account_id)
+            .bind(3, model::api::to_string(o.feature_set))
+            .bind(4, o.root_id);
         s.bind(5, o.created_ms).bind(6, std::int64_t{o.quotas.max_accounts});
         if (o.quotas.invitations_per_day)
             s.bind(7, std::int64_t{*o.quotas.invitations_per_day});

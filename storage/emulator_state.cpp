@@ -10,11 +10,14 @@ const Query kDeleteTag{"DELETE FROM tags WHERE resource_id = ?1 AND key = ?2"};
 const Query kDeleteAllTags{"DELETE FROM tags WHERE resource_id = ?1"};
 
 const Query kAddMessage{
-    "INSERT INTO outbox (id, recipient, subject, body, handshake_id, sent_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"};
-const Query kAllMessages{"SELECT id, recipient, subject, body, handshake_id, sent_ms FROM outbox ORDER BY seq"};
+    "INSERT INTO outbox (id, recipient, subject, body, handshake_id, sent_ms) VALUES (?1, ?2, ?3, ?4, ?5, "
+    "?6)"};
+const Query kAllMessages{
+    "SELECT id, recipient, subject, body, handshake_id, sent_ms FROM outbox ORDER BY seq"};
 // (index outbox_by_recipient)
-const Query kMessagesTo{"SELECT id, recipient, subject, body, handshake_id, sent_ms FROM outbox"
-                        " WHERE lower(recipient) = lower(?1) ORDER BY seq"};
+const Query kMessagesTo{
+    "SELECT id, recipient, subject, body, handshake_id, sent_ms FROM outbox"
+    " WHERE lower(recipient) = lower(?1) ORDER BY seq"};
 const Query kClearMessages{"DELETE FROM outbox"};
 
 const Query kSetting{"SELECT value FROM settings WHERE key = ?1"};
@@ -24,11 +27,9 @@ class Tags final : public model::TagRepository {
 public:
     explicit Tags(Statements& sql) : sql_(sql) {}
     std::vector<model::Tag> list(std::string_view resource_id) override {
-        auto& s = sql_(kTags).bind(1, resource_id);
-        std::vector<model::Tag> out;
-        while (s.step()) out.push_back({s.text(0), s.text(1)});
-        s.reset();
-        return out;
+        return all_rows(sql_(kTags).bind(1, resource_id), [](const Statement& s) {
+            return model::Tag{s.text(0), s.text(1)};
+        });
     }
     void put(std::string_view resource_id, std::span<const model::Tag> tags) override {
         auto& s = sql_(kPutTag);
@@ -38,7 +39,9 @@ public:
         auto& s = sql_(kDeleteTag);
         for (const auto& k : keys) s.bind(1, resource_id).bind(2, k).run();
     }
-    void remove_all(std::string_view resource_id) override { sql_(kDeleteAllTags).bind(1, resource_id).run(); }
+    void remove_all(std::string_view resource_id) override {
+        sql_(kDeleteAllTags).bind(1, resource_id).run();
+    }
 
 private:
     Statements& sql_;
@@ -55,10 +58,9 @@ public:
     }
     std::vector<model::OutboxMessage> list(std::string_view to) override {
         auto& s = to.empty() ? sql_(kAllMessages) : sql_(kMessagesTo).bind(1, to);
-        std::vector<model::OutboxMessage> out;
-        while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.int64(5)});
-        s.reset();
-        return out;
+        return all_rows(s, [](const Statement& r) {
+            return model::OutboxMessage{r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.int64(5)};
+        });
     }
     void clear() override { sql_(kClearMessages).run(); }
 
@@ -70,13 +72,11 @@ class Settings final : public model::SettingRepository {
 public:
     explicit Settings(Statements& sql) : sql_(sql) {}
     std::optional<std::string> get(std::string_view key) override {
-        auto& s = sql_(kSetting).bind(1, key);
-        std::optional<std::string> out;
-        if (s.step()) out = s.text(0);
-        s.reset();
-        return out;
+        return first_row(sql_(kSetting).bind(1, key), [](const Statement& s) { return s.text(0); });
     }
-    void save(std::string_view key, std::string_view value) override { sql_(kSaveSetting).bind(1, key).bind(2, value).run(); }
+    void save(std::string_view key, std::string_view value) override {
+        sql_(kSaveSetting).bind(1, key).bind(2, value).run();
+    }
 
 private:
     Statements& sql_;
@@ -84,7 +84,9 @@ private:
 
 }  // namespace
 
-std::unique_ptr<model::TagRepository> sqlite_tags(Statements& statements) { return std::make_unique<Tags>(statements); }
+std::unique_ptr<model::TagRepository> sqlite_tags(Statements& statements) {
+    return std::make_unique<Tags>(statements);
+}
 std::unique_ptr<model::OutboxRepository> sqlite_outbox(Statements& statements) {
     return std::make_unique<Outbox>(statements);
 }

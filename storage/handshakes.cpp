@@ -6,7 +6,7 @@
 namespace localorgs::storage {
 namespace {
 
-#define HANDSHAKE_COLUMNS                                                                         \
+#define HANDSHAKE_COLUMNS                                                                           \
     "id, organization_id, management_account_id, partition, action, state, target_type, target_id," \
     " recipient_account_id, recipient_email, notes, master_email, master_name, feature_set,"        \
     " parent_handshake_id, tags, requested_ms, expiration_ms, closed_ms"
@@ -14,29 +14,34 @@ namespace {
 const Query kFindHandshake{"SELECT " HANDSHAKE_COLUMNS " FROM handshakes WHERE id = ?1"};
 // An upsert, so the invitation triggers see state changes as UPDATEs.
 const Query kSaveHandshake{
-    "INSERT INTO handshakes (" HANDSHAKE_COLUMNS ", visible_until_ms) VALUES"
+    "INSERT INTO handshakes (" HANDSHAKE_COLUMNS
+    ", visible_until_ms) VALUES"
     " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
     " ON CONFLICT (id) DO UPDATE SET state = excluded.state, notes = excluded.notes, tags = excluded.tags,"
     " expiration_ms = excluded.expiration_ms, closed_ms = excluded.closed_ms,"
     " visible_until_ms = excluded.visible_until_ms"};
 // (index handshakes_by_organization, keyset)
 const Query kHandshakesOfOrganization{
-    "SELECT " HANDSHAKE_COLUMNS " FROM handshakes WHERE organization_id = ?1 AND (requested_ms, id) > (?3, ?4)"
+    "SELECT " HANDSHAKE_COLUMNS
+    " FROM handshakes WHERE organization_id = ?1 AND (requested_ms, id) > (?3, ?4)"
     " AND visible_until_ms > ?5 AND (?6 = '' OR action = ?6) AND (?7 = '' OR parent_handshake_id = ?7)"
     " ORDER BY requested_ms, id LIMIT ?8"};
 // (indexes handshakes_by_recipient and handshakes_by_email)
 const Query kHandshakesOfRecipient{
-    "SELECT " HANDSHAKE_COLUMNS " FROM handshakes WHERE (recipient_account_id = ?1 OR recipient_email = ?2)"
+    "SELECT " HANDSHAKE_COLUMNS
+    " FROM handshakes WHERE (recipient_account_id = ?1 OR recipient_email = ?2)"
     " AND (requested_ms, id) > (?3, ?4) AND visible_until_ms > ?5 AND (?6 = '' OR action = ?6)"
     " AND (?7 = '' OR parent_handshake_id = ?7) ORDER BY requested_ms, id LIMIT ?8"};
 // One index lookup per way of naming the invitee. INDEXED BY: left to itself the planner prefers
 // the organization's index, which walks every open invitation of the organization instead of the
 // few addressed to this invitee.
 const Query kFindOpenInvitation{
-    "SELECT * FROM (SELECT " HANDSHAKE_COLUMNS " FROM handshakes INDEXED BY handshakes_by_recipient"
+    "SELECT * FROM (SELECT " HANDSHAKE_COLUMNS
+    " FROM handshakes INDEXED BY handshakes_by_recipient"
     " WHERE recipient_account_id = ?2"
     " AND organization_id = ?1 AND action = 'INVITE' AND state = 'OPEN' AND expiration_ms > ?4"
-    " UNION ALL SELECT " HANDSHAKE_COLUMNS " FROM handshakes INDEXED BY handshakes_by_email WHERE recipient_email = ?3"
+    " UNION ALL SELECT " HANDSHAKE_COLUMNS
+    " FROM handshakes INDEXED BY handshakes_by_email WHERE recipient_email = ?3"
     " AND organization_id = ?1 AND action = 'INVITE' AND state = 'OPEN' AND expiration_ms > ?4) LIMIT 1"};
 // (index handshakes_open)
 const Query kOpenHandshakes{"SELECT " HANDSHAKE_COLUMNS
@@ -53,14 +58,17 @@ const Query kInvitationsSentSince{
     "SELECT COALESCE(SUM(sent), 0) FROM invite_minutes WHERE organization_id = ?1 AND minute >= ?2 / 60000"};
 // OPEN handshakes past their expiry become EXPIRED (index handshakes_open).
 const Query kExpireLapsed{
-    "UPDATE handshakes SET state = 'EXPIRED', closed_ms = expiration_ms, visible_until_ms = expiration_ms + ?3"
+    "UPDATE handshakes SET state = 'EXPIRED', closed_ms = expiration_ms, visible_until_ms = expiration_ms + "
+    "?3"
     " WHERE organization_id = ?1 AND state = 'OPEN' AND expiration_ms <= ?2"};
 // (index handshakes_by_parent)
 const Query kChildHandshakes{"SELECT " HANDSHAKE_COLUMNS
                              " FROM handshakes WHERE parent_handshake_id = ?1 ORDER BY requested_ms, id"};
 // (index handshakes_by_action)
-const Query kFindPendingHandshake{"SELECT " HANDSHAKE_COLUMNS " FROM handshakes WHERE organization_id = ?1"
-                                  " AND action = ?2 AND state IN ('OPEN', 'REQUESTED') AND expiration_ms > ?3 LIMIT 1"};
+const Query kFindPendingHandshake{
+    "SELECT " HANDSHAKE_COLUMNS
+    " FROM handshakes WHERE organization_id = ?1"
+    " AND action = ?2 AND state IN ('OPEN', 'REQUESTED') AND expiration_ms > ?3 LIMIT 1"};
 
 std::string tags_to_text(const std::vector<model::Tag>& tags) {
     nlohmann::json out = nlohmann::json::array();
@@ -105,7 +113,7 @@ public:
     explicit Handshakes(Statements& sql) : sql_(sql) {}
 
     std::optional<model::HandshakeRecord> find(std::string_view id) override {
-        return first(sql_(kFindHandshake).bind(1, id));
+        return first_row(sql_(kFindHandshake).bind(1, id), read_handshake);
     }
     void save(const model::HandshakeRecord& h) override {
         auto& s = sql_(kSaveHandshake);
@@ -140,62 +148,52 @@ public:
         }
         s->bind(3, q.after_requested_ms).bind(4, q.after_id).bind(5, q.visible_at);
         s->bind(6, q.action).bind(7, q.parent_handshake_id).bind(8, std::int64_t(q.limit));
-        return all(*s);
+        return all_rows(*s, read_handshake, q.limit);
     }
     std::optional<model::HandshakeRecord> find_open_invitation(std::string_view organization_id,
-                                                               std::string_view account_id, std::string_view email,
+                                                               std::string_view account_id,
+                                                               std::string_view email,
                                                                model::Millis now) override {
         auto& s = sql_(kFindOpenInvitation).bind(1, organization_id);
         bind_optional_text(s, 2, account_id);
         bind_optional_text(s, 3, email);
         s.bind(4, now);
-        return first(s);
+        return first_row(s, read_handshake);
     }
     std::vector<model::HandshakeRecord> open_of_organization(std::string_view organization_id,
                                                              model::Millis now) override {
-        return all(sql_(kOpenHandshakes).bind(1, organization_id).bind(2, now));
+        return all_rows(sql_(kOpenHandshakes).bind(1, organization_id).bind(2, now), read_handshake);
     }
     std::vector<model::HandshakeRecord> children(std::string_view parent_handshake_id) override {
-        return all(sql_(kChildHandshakes).bind(1, parent_handshake_id));
+        return all_rows(sql_(kChildHandshakes).bind(1, parent_handshake_id), read_handshake);
     }
-    std::optional<model::HandshakeRecord> find_pending(std::string_view organization_id, std::string_view action,
-                                                       model::Millis now) override {
-        return first(sql_(kFindPendingHandshake).bind(1, organization_id).bind(2, action).bind(3, now));
+    std::optional<model::HandshakeRecord> find_pending(std::string_view organization_id,
+                                                       std::string_view action, model::Millis now) override {
+        return first_row(sql_(kFindPendingHandshake).bind(1, organization_id).bind(2, action).bind(3, now),
+                         read_handshake);
     }
     std::size_t count_open_invitations(std::string_view organization_id, model::Millis now) override {
         // Expiry is otherwise evaluated when read; here it is written down, so that the counter the
         // triggers keep is exact. Only the newly lapsed rows are touched.
-        sql_(kExpireLapsed).bind(1, organization_id).bind(2, now).bind(3, model::HandshakeRecord::kRetentionMs).run();
-        auto& s = sql_(kCountOpenInvitations).bind(1, organization_id);
-        std::size_t n = s.step() ? std::size_t(s.int64(0)) : 0;
-        s.reset();
-        return n;
+        sql_(kExpireLapsed)
+            .bind(1, organization_id)
+            .bind(2, now)
+            .bind(3, model::HandshakeRecord::kRetentionMs)
+            .run();
+        return count_of(sql_(kCountOpenInvitations).bind(1, organization_id));
     }
-    bool invitation_rate_reached(std::string_view organization_id, model::Millis since, std::size_t limit) override {
+    bool invitation_rate_reached(std::string_view organization_id, model::Millis since,
+                                 std::size_t limit) override {
         // Cheap first: all invitations sent in the window's minutes, accepted or not, bound the count.
-        auto& bound = sql_(kInvitationsSentSince).bind(1, organization_id).bind(2, since);
-        std::size_t upper = bound.step() ? std::size_t(bound.int64(0)) : 0;
-        bound.reset();
-        if (upper < limit) return false;
-        auto& s = sql_(kCountInvitationsSince).bind(1, organization_id).bind(2, since).bind(3, std::int64_t(limit));
-        std::size_t n = s.step() ? std::size_t(s.int64(0)) : 0;
-        s.reset();
-        return n >= limit;
+        if (count_of(sql_(kInvitationsSentSince).bind(1, organization_id).bind(2, since)) < limit)
+            return false;
+        return count_of(sql_(kCountInvitationsSince)
+                            .bind(1, organization_id)
+                            .bind(2, since)
+                            .bind(3, std::int64_t(limit))) >= limit;
     }
 
 private:
-    static std::vector<model::HandshakeRecord> all(Statement& s) {
-        std::vector<model::HandshakeRecord> out;
-        while (s.step()) out.push_back(read_handshake(s));
-        s.reset();
-        return out;
-    }
-    static std::optional<model::HandshakeRecord> first(Statement& s) {
-        std::optional<model::HandshakeRecord> out;
-        if (s.step()) out = read_handshake(s);
-        s.reset();
-        return out;
-    }
     Statements& sql_;
 };
 

@@ -194,7 +194,9 @@ END;
 
 }  // namespace
 
-int latest_schema_version() { return kMigrations.back().version; }
+int latest_schema_version() {
+    return kMigrations.back().version;
+}
 
 int migrate(Connection& conn) {
     conn.exec(
@@ -208,7 +210,8 @@ int migrate(Connection& conn) {
     }
     if (current > latest_schema_version())
         throw sqlite_error("it was written by a newer localorgs (schema version " + std::to_string(current) +
-                           "; this build knows versions up to " + std::to_string(latest_schema_version()) + ")");
+                           "; this build knows versions up to " + std::to_string(latest_schema_version()) +
+                           ")");
     for (const auto& m : kMigrations) {
         if (m.version <= current) continue;
         Transaction tx(conn);

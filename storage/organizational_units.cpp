@@ -8,14 +8,17 @@ namespace {
 
 const Query kFindOu{"SELECT " OU_COLUMNS " FROM organizational_units WHERE id = ?1"};
 // (index organizational_units_by_name)
-const Query kFindOuByName{"SELECT " OU_COLUMNS " FROM organizational_units"
+const Query kFindOuByName{"SELECT " OU_COLUMNS
+                          " FROM organizational_units"
                           " WHERE organization_id = ?1 AND parent_id = ?2 AND name = ?3"};
 // Only the name of an OU changes once it exists.
-const Query kSaveOu{"INSERT INTO organizational_units (" OU_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+const Query kSaveOu{"INSERT INTO organizational_units (" OU_COLUMNS
+                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
                     " ON CONFLICT (id) DO UPDATE SET name = excluded.name"};
 const Query kDeleteOu{"DELETE FROM organizational_units WHERE id = ?1"};
 // (index organizational_units_by_parent, keyset)
-const Query kChildOus{"SELECT " OU_COLUMNS " FROM organizational_units"
+const Query kChildOus{"SELECT " OU_COLUMNS
+                      " FROM organizational_units"
                       " WHERE organization_id = ?1 AND parent_id = ?2 AND id > ?3 ORDER BY id LIMIT ?4"};
 // Kept by triggers (migration 7).
 const Query kCountOus{"SELECT ou_count FROM organizations WHERE id = ?1"};
@@ -37,12 +40,13 @@ public:
     explicit OrganizationalUnits(Statements& sql) : sql_(sql) {}
 
     std::optional<model::OrganizationalUnitRecord> find(std::string_view id) override {
-        return first(sql_(kFindOu).bind(1, id));
+        return first_row(sql_(kFindOu).bind(1, id), read_ou);
     }
     std::optional<model::OrganizationalUnitRecord> find_by_name(std::string_view organization_id,
                                                                 std::string_view parent_id,
                                                                 std::string_view name) override {
-        return first(sql_(kFindOuByName).bind(1, organization_id).bind(2, parent_id).bind(3, name));
+        return first_row(sql_(kFindOuByName).bind(1, organization_id).bind(2, parent_id).bind(3, name),
+                         read_ou);
     }
     void save(const model::OrganizationalUnitRecord& ou) override {
         auto& s = sql_(kSaveOu);
@@ -50,30 +54,18 @@ public:
         s.bind(6, std::int64_t{ou.depth}).bind(7, ou.created_ms).run();
     }
     void remove(std::string_view id) override { sql_(kDeleteOu).bind(1, id).run(); }
-    std::vector<model::OrganizationalUnitRecord> children(std::string_view organization_id, std::string_view parent_id,
-                                                          std::string_view after_id, std::size_t limit) override {
+    std::vector<model::OrganizationalUnitRecord> children(std::string_view organization_id,
+                                                          std::string_view parent_id,
+                                                          std::string_view after_id,
+                                                          std::size_t limit) override {
         auto& s = sql_(kChildOus).bind(1, organization_id).bind(2, parent_id).bind(3, after_id);
-        s.bind(4, std::int64_t(limit));
-        std::vector<model::OrganizationalUnitRecord> out;
-        out.reserve(limit);
-        while (s.step()) out.push_back(read_ou(s));
-        s.reset();
-        return out;
+        return all_rows(s.bind(4, std::int64_t(limit)), read_ou, limit);
     }
     std::size_t count(std::string_view organization_id) override {
-        auto& s = sql_(kCountOus).bind(1, organization_id);
-        std::size_t n = s.step() ? std::size_t(s.int64(0)) : 0;
-        s.reset();
-        return n;
+        return count_of(sql_(kCountOus).bind(1, organization_id));
     }
 
 private:
-    static std::optional<model::OrganizationalUnitRecord> first(Statement& s) {
-        std::optional<model::OrganizationalUnitRecord> out;
-        if (s.step()) out = read_ou(s);
-        s.reset();
-        return out;
-    }
     Statements& sql_;
 };
 

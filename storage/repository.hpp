@@ -3,6 +3,8 @@
 // in its own file with its SQL (storage/accounts.cpp, storage/handshakes.cpp, ...), sharing the
 // connection's prepared statements. All calls must come from the thread that owns the connection.
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "model/repository.hpp"
 #include "storage/sqlite.hpp"
@@ -43,8 +45,8 @@ class SqliteRepository final : private SqliteParts, public model::Repository {
 public:
     explicit SqliteRepository(Connection& conn)
         : SqliteParts(conn),
-          model::Repository(*accounts_, *organizations_, *organizational_units_, *tags_, *handshakes_, *outbox_,
-                            *settings_) {}
+          model::Repository(*accounts_, *organizations_, *organizational_units_, *tags_, *handshakes_,
+                            *outbox_, *settings_) {}
     // Ends every query still open, before a commit.
     void finish_reads() { statements.finish_all(); }
     // Empties every table but the migrations' record.
@@ -57,6 +59,30 @@ inline void bind_optional_text(Statement& s, int index, std::string_view v) {
         s.bind_null(index);
     else
         s.bind(index, v);
+}
+
+// Every row of a query, each read by `read`; the statement is reset for its next use.
+template <class Read>
+auto all_rows(Statement& s, Read read, std::size_t expected = 0) {
+    std::vector<decltype(read(s))> out;
+    out.reserve(expected);
+    while (s.step()) out.push_back(read(s));
+    s.reset();
+    return out;
+}
+// The first row of a query, if any, read by `read`.
+template <class Read>
+auto first_row(Statement& s, Read read) {
+    std::optional<decltype(read(s))> out;
+    if (s.step()) out = read(s);
+    s.reset();
+    return out;
+}
+// The one integer a counting query gives (0 without a row).
+inline std::size_t count_of(Statement& s) {
+    const std::size_t n = s.step() ? std::size_t(s.int64(0)) : 0;
+    s.reset();
+    return n;
 }
 
 // A column holding one of the service model's enums, stored as its wire string.

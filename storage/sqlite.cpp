@@ -28,14 +28,16 @@ std::string open_failure_reason(const std::string& path, const char* sqlite_mess
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0) {
         if (S_ISDIR(st.st_mode)) return "it is a folder, not a file";
-        if (::access(path.c_str(), R_OK | W_OK) != 0) return std::string("the file is not readable and writable (") + std::strerror(errno) + ")";
+        if (::access(path.c_str(), R_OK | W_OK) != 0)
+            return std::string("the file is not readable and writable (") + std::strerror(errno) + ")";
         return sqlite_message;
     }
     const auto slash = path.find_last_of('/');
     const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
     if (::stat(folder.c_str(), &st) != 0) return "the folder " + folder + " does not exist";
     if (!S_ISDIR(st.st_mode)) return folder + " is not a folder";
-    if (::access(folder.c_str(), W_OK | X_OK) != 0) return "the folder " + folder + " is not writable (" + std::strerror(errno) + ")";
+    if (::access(folder.c_str(), W_OK | X_OK) != 0)
+        return "the folder " + folder + " is not writable (" + std::strerror(errno) + ")";
     return sqlite_message;
 }
 
@@ -49,7 +51,8 @@ Connection::Connection(const std::string& path) {
         const int code = db_ ? sqlite3_extended_errcode(db_) : SQLITE_NOMEM;
         sqlite3_close(db_);
         db_ = nullptr;
-        throw sqlite_error("cannot open the database " + path + ": " + open_failure_reason(path, msg.c_str()), code);
+        throw sqlite_error("cannot open the database " + path + ": " + open_failure_reason(path, msg.c_str()),
+                           code);
     }
     sqlite3_extended_result_codes(db_, 1);
 }
@@ -76,8 +79,8 @@ void Connection::exec(const char* sql) {
 
 void Connection::run(Control which) {
     auto& s = control_[std::size_t(which)];
-    if (!s && sqlite3_prepare_v3(db_, kControlSql[std::size_t(which)], -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) !=
-                  SQLITE_OK)
+    if (!s && sqlite3_prepare_v3(db_, kControlSql[std::size_t(which)], -1, SQLITE_PREPARE_PERSISTENT, &s,
+                                 nullptr) != SQLITE_OK)
         fail("prepare");
     if (sqlite3_step(s) != SQLITE_DONE) {
         std::string msg = std::string(kControlSql[std::size_t(which)]) + ": " + sqlite3_errmsg(db_);
@@ -95,8 +98,12 @@ std::size_t& query_count() {
 }
 }  // namespace
 
-std::size_t Query::next_slot() { return query_count()++; }
-std::size_t Query::count() { return query_count(); }
+std::size_t Query::next_slot() {
+    return query_count()++;
+}
+std::size_t Query::count() {
+    return query_count();
+}
 
 Statement& Statements::operator()(const Query& query) {
     if (prepared_.size() <= query.slot()) prepared_.resize(Query::count());
@@ -116,7 +123,9 @@ Statement::Statement(Connection& conn, std::string_view sql) : conn_(conn) {
         conn.fail("prepare");
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+    sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::reset() {
     sqlite3_reset(stmt_);
@@ -163,11 +172,19 @@ std::string_view Statement::text_view(int column) const {
     return {p, std::size_t(sqlite3_column_bytes(stmt_, column))};
 }
 
-std::string Statement::text(int column) const { return std::string(text_view(column)); }
-std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
-bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+std::string Statement::text(int column) const {
+    return std::string(text_view(column));
+}
+std::int64_t Statement::int64(int column) const {
+    return sqlite3_column_int64(stmt_, column);
+}
+bool Statement::is_null(int column) const {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
 
-Transaction::Transaction(Connection& conn, Connection::Control begin) : conn_(conn) { conn_.run(begin); }
+Transaction::Transaction(Connection& conn, Connection::Control begin) : conn_(conn) {
+    conn_.run(begin);
+}
 
 Transaction::~Transaction() {
     if (done_) return;

@@ -13,7 +13,8 @@
 namespace localorgs::storage {
 
 struct sqlite_error : std::runtime_error {
-    explicit sqlite_error(const std::string& message, int code = 0) : std::runtime_error(message), code(code) {}
+    explicit sqlite_error(const std::string& message, int code = 0)
+        : std::runtime_error(message), code(code) {}
     int code;  // SQLite's extended result code, 0 when the error is localorgs's own
 };
 // A statement tried to write through a connection opened for reading only.

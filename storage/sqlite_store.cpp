@@ -8,9 +8,11 @@ namespace {
 [[noreturn]] void unusable_database(const std::string& path, const sqlite_error& e) {
     switch (e.code & 0xff) {
         case SQLITE_NOTADB:
-            throw sqlite_error("the file " + path + " is not a SQLite database, so it cannot be localorgs's", e.code);
+            throw sqlite_error("the file " + path + " is not a SQLite database, so it cannot be localorgs's",
+                               e.code);
         case SQLITE_READONLY:
-            throw sqlite_error("cannot write to the database " + path + ": the file or its folder is read-only", e.code);
+            throw sqlite_error(
+                "cannot write to the database " + path + ": the file or its folder is read-only", e.code);
         case SQLITE_CANTOPEN:
             throw sqlite_error("cannot open the database " + path + " (" + e.what() +
                                    "): localorgs needs to create files beside it (its -wal and -shm files)",
@@ -32,7 +34,8 @@ SqliteStore::SqliteStore(const std::string& path, Durability durability) : conn_
 }
 
 void SqliteStore::open(Durability durability) {
-    const char* synchronous = durability == Durability::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
+    const char* synchronous =
+        durability == Durability::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
     conn_.exec("PRAGMA journal_mode=WAL");
     conn_.exec(synchronous);
     conn_.exec("PRAGMA foreign_keys=ON");
@@ -146,7 +149,8 @@ bool SqliteStore::run_batch(std::span<model::UnitOfWork> units, bool savepoints)
                     conn_.run(C::rollback_to);
                     conn_.run(C::release);
                 } else if (sqlite3_total_changes64(db) != changes) {
-                    return false;  // this unit wrote before it failed: undo the batch, redo it with savepoints
+                    return false;  // this unit wrote before it failed: undo the batch, redo it with
+                                   // savepoints
                 }
             }
         }

@@ -30,7 +30,9 @@ public:
     model::Repository& repository() { return repo_; }
     Connection& connection() { return conn_; }
     // How often the WAL was checkpointed, and by whom; zero for an in-memory database.
-    Checkpointer::Counts checkpoints() const { return checkpointer_ ? checkpointer_->counts() : Checkpointer::Counts{}; }
+    Checkpointer::Counts checkpoints() const {
+        return checkpointer_ ? checkpointer_->counts() : Checkpointer::Counts{};
+    }
 
 private:
     void open(Durability durability);  // pragmas, migrations, the checkpointer
@@ -47,7 +49,7 @@ private:
     int schema_version_ = 0;
     SqliteRepository repo_;
     std::unique_ptr<Checkpointer> checkpointer_;  // none for an in-memory database
-    std::string path_;                             // empty for an in-memory database
+    std::string path_;                            // empty for an in-memory database
     std::mutex readers_mutex_;
     std::vector<std::unique_ptr<Reader>> idle_readers_;
 };

@@ -500,6 +500,36 @@ class ApiConnection:
         self.conn.close()
 
 
+def race(test, server, calls, hang_guard=60):
+    """Sends every (operation, body, account) of `calls` at once, each on a connection of its own
+    opened beforehand and released together by a barrier; returns their (status, body) in order.
+    A call that gets no answer within `hang_guard` seconds fails `test`."""
+    connections = [ApiConnection(server) for _ in calls]
+    for c in connections:
+        c.conn.connect()
+        test.addCleanup(c.close)
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def send(i):
+        try:
+            barrier.wait(hang_guard)
+            results[i] = connections[i].call(*calls[i])
+        except BaseException as e:  # reported below, in the test's thread
+            results[i] = e
+
+    threads = [threading.Thread(target=send, args=(i,), daemon=True) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(hang_guard)
+        test.assertFalse(t.is_alive(), "a racing call got no answer")
+    for r in results:
+        if isinstance(r, BaseException):
+            raise r
+    return results
+
+
 def sigv4_header(access_key, region="us-east-1", date="20260101"):
     """An Authorization header shaped like SigV4's; the emulator reads the key id, not the signature."""
     return (f"AWS4-HMAC-SHA256 Credential={access_key}/{date}/{region}/organizations/aws4_request, "

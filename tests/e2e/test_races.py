@@ -10,7 +10,6 @@ import os
 import random
 import sqlite3
 import sys
-import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -99,31 +98,7 @@ class RaceTest(ServerTestCase):
                 return out
 
     def race(self, calls):
-        """Sends every (operation, body, account) of `calls` at once; returns their (status, body) in order."""
-        connections = [ApiConnection(self.server) for _ in calls]
-        for c in connections:
-            c.conn.connect()
-            self.addCleanup(c.close)
-        barrier = threading.Barrier(len(calls))
-        results = [None] * len(calls)
-
-        def send(i):
-            try:
-                barrier.wait(HANG_GUARD)
-                results[i] = connections[i].call(*calls[i])
-            except BaseException as e:  # reported below, in the test's thread
-                results[i] = e
-
-        threads = [threading.Thread(target=send, args=(i,), daemon=True) for i in range(len(calls))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(HANG_GUARD)
-            self.assertFalse(t.is_alive(), "a racing call got no answer")
-        for r in results:
-            if isinstance(r, BaseException):
-                raise r
-        return results
+        return harness.race(self, self.server, calls, HANG_GUARD)
 
     # --- identical invitations -----------------------------------------------------------------
 

@@ -7,7 +7,6 @@ each operation); nothing here depends on the emulator but the account ids.
 import os
 import re
 import sys
-import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -15,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import botocore.exceptions  # noqa: E402
 
 import harness  # noqa: E402
-from harness import ApiConnection, ServerTestCase, join_members, new_account_id  # noqa: E402
+from harness import ServerTestCase, join_members, new_account_id  # noqa: E402
 
 ClientError = botocore.exceptions.ClientError
 OU_ID = re.compile(r"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$")
@@ -210,30 +209,9 @@ class TreeRaceTest(ServerTestCase):
     """Concurrent changes of one account or one name: exactly one wins, the others get AWS's error."""
 
     def race(self, calls):
-        connections = [ApiConnection(self.server) for _ in calls]
-        for conn in connections:
-            conn.conn.connect()
-            self.addCleanup(conn.close)
-        barrier = threading.Barrier(len(calls))
-        results = [None] * len(calls)
-
-        def send(i):
-            try:
-                barrier.wait(HANG_GUARD)
-                results[i] = connections[i].call(*calls[i])
-            except BaseException as e:
-                results[i] = e
-
-        threads = [threading.Thread(target=send, args=(i,), daemon=True) for i in range(len(calls))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(HANG_GUARD)
-            self.assertFalse(t.is_alive(), "a racing call got no answer")
-        for r in results:
-            if isinstance(r, BaseException):
-                raise r
-        return [(status, body.get("__type") if status != 200 else None) for status, body in results]
+        """(status, __type or None) of each of `calls` sent at once (harness.race)."""
+        return [(status, body.get("__type") if status != 200 else None)
+                for status, body in harness.race(self, self.server, calls, HANG_GUARD)]
 
     def test_concurrent_moves_of_one_account(self):
         mgmt, _, root = self.new_org(prefix=9)

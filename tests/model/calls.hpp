@@ -17,7 +17,7 @@
 namespace localorgs::model::api {
 // Found by argument-dependent lookup for every enum of the service model.
 template <class E>
-    requires std::is_enum_v<E>
+requires std::is_enum_v<E>
 bool operator==(E e, std::string_view s) {
     return to_string(e) == s;
 }
@@ -39,8 +39,7 @@ std::string text(const std::optional<E>& e) {
     return e ? std::string(api::to_string(*e)) : std::string();
 }
 template <class E>
-    requires std::is_enum_v<E>
-std::string text(E e) {
+requires std::is_enum_v<E> std::string text(E e) {
     return std::string(api::to_string(e));
 }
 
@@ -68,7 +67,8 @@ struct HandshakeFilter {
 
 class Orgs {
 public:
-    Orgs(const Clock& clock, IdGenerator& ids, ServiceOptions options) : service(clock, ids, std::move(options)) {}
+    Orgs(const Clock& clock, IdGenerator& ids, ServiceOptions options)
+        : service(clock, ids, std::move(options)) {}
     Service service;
 
     // --- organization and tree ---
@@ -81,12 +81,15 @@ public:
     api::Organization describe_organization(Repository& r, const Caller& c) {
         return service.organizations.describe_organization(r, c);
     }
-    void delete_organization(Repository& r, const Caller& c) { service.organizations.delete_organization(r, c); }
+    void delete_organization(Repository& r, const Caller& c) {
+        service.organizations.delete_organization(r, c);
+    }
     Page<api::Root> list_roots(Repository& r, const Caller& c, const PageRequest& p) {
         auto out = service.organizations.list_roots(r, c, {p.max_results, p.next_token});
         return {out.roots, token(out.next_token)};
     }
-    Page<api::Parent> list_parents(Repository& r, const Caller& c, const std::string& child, const PageRequest& p) {
+    Page<api::Parent> list_parents(Repository& r, const Caller& c, const std::string& child,
+                                   const PageRequest& p) {
         auto out = service.tree.list_parents(r, c, {child, p.max_results, p.next_token});
         return {out.parents, token(out.next_token)};
     }
@@ -128,7 +131,8 @@ public:
     void tag_resource(Repository& r, const Caller& c, const std::string& id, const std::vector<Tag>& tags) {
         service.tags.tag_resource(r, c, {id, tags});
     }
-    void untag_resource(Repository& r, const Caller& c, const std::string& id, const std::vector<std::string>& keys) {
+    void untag_resource(Repository& r, const Caller& c, const std::string& id,
+                        const std::vector<std::string>& keys) {
         service.tags.untag_resource(r, c, {id, keys});
     }
 
@@ -151,13 +155,14 @@ public:
     }
     Page<api::Handshake> list_handshakes_for_account(Repository& r, const Caller& c, const HandshakeFilter& f,
                                                      const PageRequest& p) {
-        auto out = service.handshakes.list_handshakes_for_account(r, c, {filter(f), p.max_results, p.next_token});
+        auto out =
+            service.handshakes.list_handshakes_for_account(r, c, {filter(f), p.max_results, p.next_token});
         return {out.handshakes, token(out.next_token)};
     }
-    Page<api::Handshake> list_handshakes_for_organization(Repository& r, const Caller& c, const HandshakeFilter& f,
-                                                          const PageRequest& p) {
-        auto out =
-            service.handshakes.list_handshakes_for_organization(r, c, {filter(f), p.max_results, p.next_token});
+    Page<api::Handshake> list_handshakes_for_organization(Repository& r, const Caller& c,
+                                                          const HandshakeFilter& f, const PageRequest& p) {
+        auto out = service.handshakes.list_handshakes_for_organization(
+            r, c, {filter(f), p.max_results, p.next_token});
         return {out.handshakes, token(out.next_token)};
     }
     api::Handshake enable_all_features(Repository& r, const Caller& c) {

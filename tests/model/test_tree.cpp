@@ -77,7 +77,8 @@ struct TreeFixture {
 
 }  // namespace
 
-TEST_CASE_FIXTURE(TreeFixture, "tree: CreateOrganizationalUnit answers id, ARN, name and path as AWS forms them") {
+TEST_CASE_FIXTURE(TreeFixture,
+                  "tree: CreateOrganizationalUnit answers id, ARN, name and path as AWS forms them") {
     auto ou = create(root, "Security");
     // ou-<the root id's suffix>-<8 or more lowercase letters or digits> (the model's pattern).
     const std::string suffix = root.substr(2);
@@ -93,10 +94,11 @@ TEST_CASE_FIXTURE(TreeFixture, "tree: CreateOrganizationalUnit answers id, ARN, 
     CHECK(child.id != ou.id);
 }
 
-TEST_CASE_FIXTURE(TreeFixture, "tree: names are unique among siblings, case-sensitively, and free elsewhere") {
+TEST_CASE_FIXTURE(TreeFixture,
+                  "tree: names are unique among siblings, case-sensitively, and free elsewhere") {
     auto a = create(root, "Workloads");
     expect_error([&] { create(root, "Workloads"); }, error_code::DuplicateOrganizationalUnitException);
-    auto lower = create(root, "workloads");  // another name
+    auto lower = create(root, "workloads");   // another name
     auto nested = create(a.id, "Workloads");  // same name, another parent
     CHECK(lower.id != a.id);
     CHECK(nested.id != a.id);
@@ -119,7 +121,8 @@ TEST_CASE_FIXTURE(TreeFixture, "tree: the organization's OU quota, counted over 
     auto a = create(root, "A");
     create(a.id, "B");
     create(root, "C");
-    expect_error([&] { create(root, "D"); }, error_code::ConstraintViolationException, "OU_NUMBER_LIMIT_EXCEEDED");
+    expect_error([&] { create(root, "D"); }, error_code::ConstraintViolationException,
+                 "OU_NUMBER_LIMIT_EXCEEDED");
     // Deleting one frees its place.
     svc.tree.delete_organizational_unit(repo, kMgmt, {child_ids(a.id, "ORGANIZATIONAL_UNIT").at(0)});
     create(root, "D");
@@ -130,13 +133,17 @@ TEST_CASE_FIXTURE(TreeFixture, "tree: a parent that is not a root or OU of this 
     auto other_org = orgs.create_organization(repo, other);
     auto other_root = orgs.list_roots(repo, other, {}).items.at(0).id;
     auto foreign = svc.tree.create_organizational_unit(repo, other, {"Theirs", other_root, {}});
-    for (const std::string& parent : {other_root, foreign.id, std::string("ou-zzzz-abcdefgh"), kMember.account_id}) {
+    for (const std::string& parent :
+         {other_root, foreign.id, std::string("ou-zzzz-abcdefgh"), kMember.account_id}) {
         CAPTURE(parent);
         expect_error([&] { create(parent, "X"); }, error_code::ParentNotFoundException);
         expect_error([&] { orgs.list_children(repo, kMgmt, parent, "ACCOUNT", {}); },
                      error_code::ParentNotFoundException);
-        expect_error([&] { svc.tree.list_organizational_units_for_parent(repo, kMgmt, {{}, {}, parent}); },
-                     error_code::ParentNotFoundException);
+        expect_error(
+            [&] {
+                svc.tree.list_organizational_units_for_parent(repo, kMgmt, {{}, {}, parent});
+            },
+            error_code::ParentNotFoundException);
         expect_error([&] { orgs.list_accounts_for_parent(repo, kMgmt, parent, {}); },
                      error_code::ParentNotFoundException);
     }
@@ -150,10 +157,16 @@ TEST_CASE_FIXTURE(TreeFixture, "tree: tags given at creation follow the account 
     auto tags = orgs.list_tags_for_resource(repo, kMgmt, ou.id, std::nullopt).items;
     CHECK(tags == std::vector<model::Tag>{{"cost", ""}, {"team", "blue"}});
 
-    expect_error([&] { create(root, "Bad", {{"aws:x", "y"}}); }, error_code::InvalidInputException,
-                 "INVALID_SYSTEM_TAGS_PARAMETER");
-    expect_error([&] { create(root, "Bad", {{"k", "1"}, {"k", "2"}}); }, error_code::InvalidInputException,
-                 "DUPLICATE_TAG_KEY");
+    expect_error(
+        [&] {
+            create(root, "Bad", {{"aws:x", "y"}});
+        },
+        error_code::InvalidInputException, "INVALID_SYSTEM_TAGS_PARAMETER");
+    expect_error(
+        [&] {
+            create(root, "Bad", {{"k", "1"}, {"k", "2"}});
+        },
+        error_code::InvalidInputException, "DUPLICATE_TAG_KEY");
     std::vector<model::Tag> many;
     for (int i = 0; i < 51; ++i) many.push_back({numbered("k", i), "v"});
     expect_error([&] { create(root, "Bad", many); }, error_code::ConstraintViolationException,
@@ -165,8 +178,11 @@ TEST_CASE_FIXTURE(TreeFixture, "tree: tags given at creation follow the account 
     orgs.untag_resource(repo, kMgmt, ou.id, {"cost"});
     CHECK(orgs.list_tags_for_resource(repo, kMgmt, ou.id, std::nullopt).items ==
           std::vector<model::Tag>{{"env", "prod"}, {"team", "blue"}});
-    expect_error([&] { orgs.tag_resource(repo, kMgmt, "ou-zzzz-abcdefgh", {{"a", "b"}}); },
-                 error_code::TargetNotFoundException);
+    expect_error(
+        [&] {
+            orgs.tag_resource(repo, kMgmt, "ou-zzzz-abcdefgh", {{"a", "b"}});
+        },
+        error_code::TargetNotFoundException);
 }
 
 TEST_CASE_FIXTURE(TreeFixture, "tree: UpdateOrganizationalUnit renames; id, ARN, path and children stay") {
@@ -185,12 +201,18 @@ TEST_CASE_FIXTURE(TreeFixture, "tree: UpdateOrganizationalUnit renames; id, ARN,
     // No name, or its own name: unchanged. A sibling's name: refused.
     CHECK(svc.tree.update_organizational_unit(repo, kMgmt, {std::nullopt, ou.id}).name == "New");
     CHECK(svc.tree.update_organizational_unit(repo, kMgmt, {"New", ou.id}).name == "New");
-    expect_error([&] { svc.tree.update_organizational_unit(repo, kMgmt, {"Sibling", ou.id}); },
-                 error_code::DuplicateOrganizationalUnitException);
+    expect_error(
+        [&] {
+            svc.tree.update_organizational_unit(repo, kMgmt, {"Sibling", ou.id});
+        },
+        error_code::DuplicateOrganizationalUnitException);
     // The old name is free again.
     CHECK(create(root, "Old").name == "Old");
-    expect_error([&] { svc.tree.update_organizational_unit(repo, kMgmt, {"X", "ou-zzzz-abcdefgh"}); },
-                 error_code::OrganizationalUnitNotFoundException);
+    expect_error(
+        [&] {
+            svc.tree.update_organizational_unit(repo, kMgmt, {"X", "ou-zzzz-abcdefgh"});
+        },
+        error_code::OrganizationalUnitNotFoundException);
     CHECK(sibling.name == "Sibling");
 }
 
@@ -215,7 +237,9 @@ TEST_CASE_FIXTURE(TreeFixture, "tree: DeleteOrganizationalUnit only when empty; 
     CHECK(create(root, "Doomed").id != ou.id);
 }
 
-TEST_CASE_FIXTURE(TreeFixture, "tree: ListChildren, ListOrganizationalUnitsForParent and ListParents, for the root and OUs") {
+TEST_CASE_FIXTURE(
+    TreeFixture,
+    "tree: ListChildren, ListOrganizationalUnitsForParent and ListParents, for the root and OUs") {
     auto a = create(root, "A");
     auto b = create(root, "B");
     auto a1 = create(a.id, "A1");
@@ -231,7 +255,8 @@ TEST_CASE_FIXTURE(TreeFixture, "tree: ListChildren, ListOrganizationalUnitsForPa
     for (const auto& c : orgs.list_children(repo, kMgmt, a.id, "ORGANIZATIONAL_UNIT", {}).items)
         CHECK(c.type == "ORGANIZATIONAL_UNIT");
 
-    auto listed = svc.tree.list_organizational_units_for_parent(repo, kMgmt, {{}, {}, a.id}).organizational_units;
+    auto listed =
+        svc.tree.list_organizational_units_for_parent(repo, kMgmt, {{}, {}, a.id}).organizational_units;
     REQUIRE(listed.size() == 1);
     CHECK(listed[0] == a1);
 
@@ -239,25 +264,32 @@ TEST_CASE_FIXTURE(TreeFixture, "tree: ListChildren, ListOrganizationalUnitsForPa
     CHECK(parent_of(a1.id) == api::Parent{a.id, api::ParentType::ORGANIZATIONAL_UNIT});
     CHECK(parent_of(kMember.account_id) == api::Parent{a1.id, api::ParentType::ORGANIZATIONAL_UNIT});
     CHECK(parent_of(kMgmt.account_id) == api::Parent{root, api::ParentType::ROOT});
-    expect_error([&] { orgs.list_parents(repo, kMgmt, "ou-zzzz-abcdefgh", {}); }, error_code::ChildNotFoundException);
-    expect_error([&] { orgs.list_parents(repo, kMgmt, kOther.account_id, {}); }, error_code::ChildNotFoundException);
+    expect_error([&] { orgs.list_parents(repo, kMgmt, "ou-zzzz-abcdefgh", {}); },
+                 error_code::ChildNotFoundException);
+    expect_error([&] { orgs.list_parents(repo, kMgmt, kOther.account_id, {}); },
+                 error_code::ChildNotFoundException);
 }
 
 TEST_CASE_FIXTURE(TreeFixture, "tree: accounts carry their path, and it follows them") {
     auto a = create(root, "A");
     auto a1 = create(a.id, "A1");
     auto path_of = [&](const std::string& id) { return orgs.describe_account(repo, kMgmt, id).paths; };
-    CHECK(path_of(kMember.account_id) == std::vector<std::string>{org.id + "/" + root + "/" + kMember.account_id + "/"});
+    CHECK(path_of(kMember.account_id) ==
+          std::vector<std::string>{org.id + "/" + root + "/" + kMember.account_id + "/"});
     move(kMember.account_id, root, a1.id);
     CHECK(path_of(kMember.account_id) == std::vector<std::string>{a1.path + kMember.account_id + "/"});
     for (const auto& acc : orgs.list_accounts(repo, kMgmt, {}).items) {
-        if (acc.id == kMember.account_id) CHECK(acc.paths == std::vector<std::string>{a1.path + acc.id + "/"});
-        if (acc.id == kMgmt.account_id) CHECK(acc.paths == std::vector<std::string>{org.id + "/" + root + "/" + acc.id + "/"});
+        if (acc.id == kMember.account_id)
+            CHECK(acc.paths == std::vector<std::string>{a1.path + acc.id + "/"});
+        if (acc.id == kMgmt.account_id)
+            CHECK(acc.paths == std::vector<std::string>{org.id + "/" + root + "/" + acc.id + "/"});
     }
-    CHECK(orgs.list_accounts_for_parent(repo, kMgmt, a1.id, {}).items.at(0).paths.at(0) == a1.path + kMember.account_id + "/");
+    CHECK(orgs.list_accounts_for_parent(repo, kMgmt, a1.id, {}).items.at(0).paths.at(0) ==
+          a1.path + kMember.account_id + "/");
 }
 
-TEST_CASE_FIXTURE(TreeFixture, "tree: lists page by MaxResults with tokens, each item once, in a stable order") {
+TEST_CASE_FIXTURE(TreeFixture,
+                  "tree: lists page by MaxResults with tokens, each item once, in a stable order") {
     auto parent = create(root, "Wide");
     std::set<std::string> made;
     for (int i = 0; i < 23; ++i) made.insert(create(parent.id, numbered("OU ", i)).id);
@@ -278,10 +310,14 @@ TEST_CASE_FIXTURE(TreeFixture, "tree: lists page by MaxResults with tokens, each
 
     auto first = orgs.list_children(repo, kMgmt, parent.id, "ORGANIZATIONAL_UNIT", {20, std::nullopt});
     REQUIRE(first.next_token);
-    CHECK(orgs.list_children(repo, kMgmt, parent.id, "ORGANIZATIONAL_UNIT", {20, first.next_token}).items.size() == 3);
+    CHECK(orgs.list_children(repo, kMgmt, parent.id, "ORGANIZATIONAL_UNIT", {20, first.next_token})
+              .items.size() == 3);
     // A token of one list is refused by another.
-    expect_error([&] { orgs.list_children(repo, kMgmt, root, "ORGANIZATIONAL_UNIT", {20, first.next_token}); },
-                 error_code::InvalidInputException, "INVALID_NEXT_TOKEN");
+    expect_error(
+        [&] {
+            orgs.list_children(repo, kMgmt, root, "ORGANIZATIONAL_UNIT", {20, first.next_token});
+        },
+        error_code::InvalidInputException, "INVALID_NEXT_TOKEN");
 }
 
 TEST_CASE_FIXTURE(TreeFixture, "tree: MoveAccount and each of its refusals") {
@@ -297,7 +333,8 @@ TEST_CASE_FIXTURE(TreeFixture, "tree: MoveAccount and each of its refusals") {
           std::vector<model::Tag>{{"keep", "me"}});
 
     expect_error([&] { move(kOther.account_id, b.id, a.id); }, error_code::AccountNotFoundException);
-    expect_error([&] { move(kMember.account_id, "ou-zzzz-abcdefgh", a.id); }, error_code::SourceParentNotFoundException);
+    expect_error([&] { move(kMember.account_id, "ou-zzzz-abcdefgh", a.id); },
+                 error_code::SourceParentNotFoundException);
     expect_error([&] { move(kMember.account_id, b.id, "ou-zzzz-abcdefgh"); },
                  error_code::DestinationParentNotFoundException);
     // The source exists but the account is not there (a move that lost a race).
@@ -312,18 +349,33 @@ TEST_CASE_FIXTURE(TreeFixture, "tree: MoveAccount and each of its refusals") {
 TEST_CASE_FIXTURE(TreeFixture, "tree: a member account is denied every tree operation") {
     auto ou = create(root, "A");
     expect_error([&] { create(root, "B", {}, kMember); }, error_code::AccessDeniedException);
-    expect_error([&] { svc.tree.describe_organizational_unit(repo, kMember, {ou.id}); }, error_code::AccessDeniedException);
-    expect_error([&] { svc.tree.update_organizational_unit(repo, kMember, {"X", ou.id}); }, error_code::AccessDeniedException);
-    expect_error([&] { svc.tree.delete_organizational_unit(repo, kMember, {ou.id}); }, error_code::AccessDeniedException);
-    expect_error([&] { svc.tree.list_organizational_units_for_parent(repo, kMember, {{}, {}, root}); },
+    expect_error([&] { svc.tree.describe_organizational_unit(repo, kMember, {ou.id}); },
                  error_code::AccessDeniedException);
-    expect_error([&] { svc.tree.move_account(repo, kMember, {kMember.account_id, ou.id, root}); },
+    expect_error(
+        [&] {
+            svc.tree.update_organizational_unit(repo, kMember, {"X", ou.id});
+        },
+        error_code::AccessDeniedException);
+    expect_error([&] { svc.tree.delete_organizational_unit(repo, kMember, {ou.id}); },
                  error_code::AccessDeniedException);
+    expect_error(
+        [&] {
+            svc.tree.list_organizational_units_for_parent(repo, kMember, {{}, {}, root});
+        },
+        error_code::AccessDeniedException);
+    expect_error(
+        [&] {
+            svc.tree.move_account(repo, kMember, {kMember.account_id, ou.id, root});
+        },
+        error_code::AccessDeniedException);
     // And an account in no organization is told so.
-    expect_error([&] { create(root, "B", {}, Caller{"999999999999"}); }, error_code::AWSOrganizationsNotInUseException);
+    expect_error([&] { create(root, "B", {}, Caller{"999999999999"}); },
+                 error_code::AWSOrganizationsNotInUseException);
 }
 
-TEST_CASE_FIXTURE(TreeFixture, "tree: leaving or being removed takes an account out of its OU; joining puts it under the root") {
+TEST_CASE_FIXTURE(
+    TreeFixture,
+    "tree: leaving or being removed takes an account out of its OU; joining puts it under the root") {
     auto ou = create(root, "A");
     move(kMember.account_id, root, ou.id);
     orgs.leave_organization(repo, kMember);

@@ -10,8 +10,8 @@
 #include "model/clock.hpp"
 #include "model/ids.hpp"
 #include "model/service.hpp"
-#include "server/validation/validator.hpp"
 #include "server/operations.hpp"
+#include "server/validation/validator.hpp"
 #include "storage/sqlite_store.hpp"
 
 using namespace localorgs;
@@ -59,12 +59,14 @@ TEST_CASE("every operation of the service model has a codec, in name order") {
     }
 }
 
-TEST_CASE_FIXTURE(CodecFixture, "inputs decode into typed requests: enums, optional members, lists, nesting") {
-    model::Binding stand_in{"InviteAccountToOrganization", [](model::Service&, model::Repository&, const model::Caller&,
-                                                               const void* in, void* out) {
-                                seen_invite = *static_cast<const api::InviteAccountToOrganizationRequest*>(in);
-                                static_cast<api::InviteAccountToOrganizationResponse*>(out)->handshake.id = "h-1";
-                            }};
+TEST_CASE_FIXTURE(CodecFixture,
+                  "inputs decode into typed requests: enums, optional members, lists, nesting") {
+    model::Binding stand_in{
+        "InviteAccountToOrganization",
+        [](model::Service&, model::Repository&, const model::Caller&, const void* in, void* out) {
+            seen_invite = *static_cast<const api::InviteAccountToOrganizationRequest*>(in);
+            static_cast<api::InviteAccountToOrganizationResponse*>(out)->handshake.id = "h-1";
+        }};
     auto answer = run("InviteAccountToOrganization", stand_in,
                       {{"Target", {{"Id", "a@example.com"}, {"Type", "EMAIL"}}},
                        {"Tags", {{{"Key", "k1"}, {"Value", "v1"}}, {{"Key", "k2"}, {"Value", ""}}}},
@@ -84,23 +86,26 @@ TEST_CASE_FIXTURE(CodecFixture, "inputs decode into typed requests: enums, optio
 }
 
 TEST_CASE_FIXTURE(CodecFixture, "input timestamps are epoch seconds with a fraction") {
-    model::Binding stand_in{"InviteOrganizationToTransferResponsibility",
-                            [](model::Service&, model::Repository&, const model::Caller&, const void* in, void*) {
-                                seen_transfer =
-                                    *static_cast<const api::InviteOrganizationToTransferResponsibilityRequest*>(in);
-                            }};
+    model::Binding stand_in{
+        "InviteOrganizationToTransferResponsibility",
+        [](model::Service&, model::Repository&, const model::Caller&, const void* in, void*) {
+            seen_transfer = *static_cast<const api::InviteOrganizationToTransferResponsibilityRequest*>(in);
+        }};
     run("InviteOrganizationToTransferResponsibility", stand_in,
-        {{"Type", "BILLING"}, {"Target", {{"Id", "222222222222"}, {"Type", "ACCOUNT"}}},
-         {"StartTimestamp", 1767225600.25}, {"SourceName", "x"}});
+        {{"Type", "BILLING"},
+         {"Target", {{"Id", "222222222222"}, {"Type", "ACCOUNT"}}},
+         {"StartTimestamp", 1767225600.25},
+         {"SourceName", "x"}});
     CHECK(seen_transfer.start_ms == 1'767'225'600'250);
     CHECK(seen_transfer.type == api::ResponsibilityTransferType::BILLING);
 }
 
 TEST_CASE_FIXTURE(CodecFixture, "outputs carry the model's member names; absent members are left out") {
-    model::Binding stand_in{"DescribeHandshake", [](model::Service&, model::Repository&, const model::Caller&,
-                                                     const void*, void* out) {
-                                static_cast<api::DescribeHandshakeResponse*>(out)->handshake = given_handshake;
-                            }};
+    model::Binding stand_in{
+        "DescribeHandshake",
+        [](model::Service&, model::Repository&, const model::Caller&, const void*, void* out) {
+            static_cast<api::DescribeHandshakeResponse*>(out)->handshake = given_handshake;
+        }};
     given_handshake = {};
     given_handshake.id = "h-1";
     given_handshake.arn = "arn:aws:organizations::111111111111:handshake/o-1/invite/h-1";
@@ -110,9 +115,10 @@ TEST_CASE_FIXTURE(CodecFixture, "outputs carry the model's member names; absent 
     given_handshake.expiration_ms = 2500;
     given_handshake.parties = {{"o-1", api::HandshakePartyType::ORGANIZATION},
                                {"222222222222", api::HandshakePartyType::ACCOUNT}};
-    given_handshake.resources = {
-        {{{{}, api::HandshakeResourceType::MASTER_EMAIL, "m@example.com"}}, api::HandshakeResourceType::ORGANIZATION, "o-1"},
-        {{}, api::HandshakeResourceType::NOTES, ""}};
+    given_handshake.resources = {{{{{}, api::HandshakeResourceType::MASTER_EMAIL, "m@example.com"}},
+                                  api::HandshakeResourceType::ORGANIZATION,
+                                  "o-1"},
+                                 {{}, api::HandshakeResourceType::NOTES, ""}};
     auto j = run("DescribeHandshake", stand_in, {{"HandshakeId", "h-1"}})["Handshake"];
     CHECK(j["Id"] == "h-1");
     CHECK(j["Arn"] == given_handshake.arn);
@@ -133,13 +139,14 @@ TEST_CASE_FIXTURE(CodecFixture, "outputs carry the model's member names; absent 
 }
 
 TEST_CASE_FIXTURE(CodecFixture, "lists are written even when empty; an empty NextToken is left out") {
-    model::Binding stand_in{"ListRoots", [](model::Service&, model::Repository&, const model::Caller&, const void*,
-                                            void* out) {
-                                auto& o = *static_cast<api::ListRootsResponse*>(out);
-                                o.roots.push_back({"arn:r", "r-1", "Root", {}});
-                            }};
+    model::Binding stand_in{
+        "ListRoots", [](model::Service&, model::Repository&, const model::Caller&, const void*, void* out) {
+            auto& o = *static_cast<api::ListRootsResponse*>(out);
+            o.roots.push_back({"arn:r", "r-1", "Root", {}});
+        }};
     auto j = run("ListRoots", stand_in);
-    CHECK(j == json{{"Roots", {{{"Arn", "arn:r"}, {"Id", "r-1"}, {"Name", "Root"}, {"PolicyTypes", json::array()}}}}});
+    CHECK(j == json{{"Roots",
+                     {{{"Arn", "arn:r"}, {"Id", "r-1"}, {"Name", "Root"}, {"PolicyTypes", json::array()}}}}});
 }
 
 TEST_CASE_FIXTURE(CodecFixture, "operations without output answer {}; booleans are always written") {
@@ -147,8 +154,8 @@ TEST_CASE_FIXTURE(CodecFixture, "operations without output answer {}; booleans a
                         [](model::Service&, model::Repository&, const model::Caller&, const void*, void*) {}};
     CHECK(run("DeleteOrganization", none) == json::object());
 
-    model::Binding policy{"DescribePolicy", [](model::Service&, model::Repository&, const model::Caller&, const void*,
-                                               void* out) {
+    model::Binding policy{"DescribePolicy", [](model::Service&, model::Repository&, const model::Caller&,
+                                               const void*, void* out) {
                               auto& p = static_cast<api::DescribePolicyResponse*>(out)->policy;
                               p.content = "{}";
                               p.policy_summary.id = "p-1";
