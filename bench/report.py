@@ -134,6 +134,7 @@ def report(results):
         ("InviteAccountToOrganization", "localorgs, 1 I/O thread", "invite@localorgs-1", None),
         ("InviteAccountToOrganization", "localorgs, `--durability full`", "invite@localorgs-full", None),
         ("Lifecycle mix¹", "localorgs", "lifecycle@localorgs", None),
+        ("CreateAccount + DescribeCreateAccountStatus²", "localorgs", "create-account@localorgs", None),
         ("CreateOrganizationalUnit", "localorgs", "create-ou@localorgs", None),
         ("MoveAccount", "localorgs", "move-account@localorgs", None),
     ]
@@ -156,6 +157,11 @@ def report(results):
         out.append("\n¹ Invite, DescribeHandshake (by either party), ListHandshakesForOrganization and "
                    "AcceptHandshake (by the invitee, with its own access key) in turn"
                    f"{f' — requests sent: {mix}' if mix else ''}.")
+    vend = run("create-account@localorgs")
+    if vend:
+        mix = ", ".join(f"{k} {fmt_int(v)}" for k, v in sorted(vend.get("mix", {}).items()))
+        out.append("\n² CreateAccount with a new address, and DescribeCreateAccountStatus of a request the thread "
+                   f"made, in turn{f' — requests sent: {mix}' if mix else ''}.")
     if moto:
         out.append("\nmoto_server (Werkzeug) closes the connection after every answer, so wrk reconnects for "
                    "each of its requests.")

@@ -1,7 +1,8 @@
 #pragma once
 // Accounts: the registry of accounts the emulator knows (config, control plane, first sight),
-// ListAccounts, DescribeAccount, RemoveAccountFromOrganization and LeaveOrganization, and what
-// happens to an account that leaves its organization.
+// ListAccounts, DescribeAccount, CloseAccount, RemoveAccountFromOrganization and
+// LeaveOrganization, and what happens to an account that leaves its organization. Creating
+// accounts is model/account_creation.hpp.
 #include <span>
 #include <string_view>
 
@@ -22,6 +23,10 @@ public:
     void remove_account_from_organization(Repository& repo, const Caller& caller,
                                           const api::RemoveAccountFromOrganizationRequest& in);
     void leave_organization(Repository& repo, const Caller& caller);
+    void close_account(Repository& repo, const Caller& caller, const api::CloseAccountRequest& in);
+
+    // Closed accounts leave their organization for good once the post-closure period is over.
+    void purge_closed(Repository& repo);
 
     // Creates or updates a registry entry (email, name, seller, partition, verification) and
     // keeps the account's membership as it is. An email address names one account.
@@ -39,6 +44,9 @@ public:
                                           const PageRequest& page);
 
 private:
+    // What keeps an account in its organization when it or its management account asks to leave
+    // (ConstraintViolationException reasons of RemoveAccountFromOrganization / LeaveOrganization).
+    void check_may_leave(const AccountRecord& account);
     Service& svc_;
 };
 

@@ -26,6 +26,8 @@ std::string IdGenerator::root_id() {
 std::string IdGenerator::handshake_id() {
     return draw("h-", 32, kHex);
 }
+std::string IdGenerator::create_account_request_id() { return draw("car-", 32, kHex); }
+std::string IdGenerator::account_id() { return draw("", 1, "123456789") + draw("", 11, "0123456789"); }
 std::string IdGenerator::organizational_unit_id(std::string_view root_id) {
     std::string prefix = "ou-";
     prefix.append(root_id.substr(root_id.find('-') + 1)).append("-");

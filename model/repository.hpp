@@ -28,6 +28,12 @@ public:
     virtual std::vector<AccountRecord> members(std::string_view organization_id, std::string_view parent_id,
                                                std::string_view after_id, std::size_t limit) = 0;
     virtual std::size_t count_members(std::string_view organization_id) = 0;
+    // Members of the organization whose closure was asked after `since`.
+    virtual std::size_t count_closures_since(std::string_view organization_id, Millis since) = 0;
+    // Members of the organization still being closed at `now`.
+    virtual std::size_t count_closing(std::string_view organization_id, Millis now) = 0;
+    // Members (of any organization) whose closure was done at or before `before`, at most `limit`.
+    virtual std::vector<AccountRecord> closed_before(Millis before, std::size_t limit) = 0;
 };
 
 class OrganizationRepository {
@@ -53,6 +59,23 @@ public:
                                                            std::string_view parent_id,
                                                            std::string_view after_id, std::size_t limit) = 0;
     virtual std::size_t count(std::string_view organization_id) = 0;
+};
+
+class CreateAccountRequestRepository {
+public:
+    virtual ~CreateAccountRequestRepository() = default;
+    virtual std::optional<CreateAccountRequestRecord> find(std::string_view id) = 0;
+    virtual void save(const CreateAccountRequestRecord& request) = 0;  // insert or replace
+    // The organization's requests by (requested_ms, id), strictly after the keyset position.
+    virtual std::vector<CreateAccountRequestRecord> list(std::string_view organization_id, Millis after_requested_ms,
+                                                         std::string_view after_id, std::size_t limit) = 0;
+    // Requests not settled whose time has come at `now`, oldest first, at most `limit`.
+    virtual std::vector<CreateAccountRequestRecord> due(Millis now, std::size_t limit) = 0;
+    // The organization's requests still in progress at `now`.
+    virtual std::size_t count_in_progress(std::string_view organization_id, Millis now) = 0;
+    // Whether a request not yet settled will give an account this address (case-insensitive) or id.
+    virtual bool pending_email(std::string_view email) = 0;
+    virtual bool pending_account(std::string_view account_id) = 0;
 };
 
 // Tags by resource id (account id, root id, ...), ordered by key.
@@ -125,11 +148,13 @@ public:
 class Repository {
 public:
     Repository(AccountRepository& accounts, OrganizationRepository& organizations,
-               OrganizationalUnitRepository& organizational_units, TagRepository& tags,
+               OrganizationalUnitRepository& organizational_units,
+               CreateAccountRequestRepository& create_account_requests, TagRepository& tags,
                HandshakeRepository& handshakes, OutboxRepository& outbox, SettingRepository& settings)
         : accounts(accounts),
           organizations(organizations),
           organizational_units(organizational_units),
+          create_account_requests(create_account_requests),
           tags(tags),
           handshakes(handshakes),
           outbox(outbox),
@@ -141,6 +166,7 @@ public:
     AccountRepository& accounts;
     OrganizationRepository& organizations;
     OrganizationalUnitRepository& organizational_units;
+    CreateAccountRequestRepository& create_account_requests;
     TagRepository& tags;
     HandshakeRepository& handshakes;
     OutboxRepository& outbox;

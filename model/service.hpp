@@ -4,7 +4,8 @@
 //
 //   model/organization.*   CreateOrganization, DescribeOrganization, DeleteOrganization, ListRoots
 //   model/tree.*           organizational units, parents, children, MoveAccount
-//   model/accounts.*       the account registry, ListAccounts, DescribeAccount, leaving
+//   model/accounts.*       the account registry, ListAccounts, DescribeAccount, closing, leaving
+//   model/account_creation.*  CreateAccount, CreateGovCloudAccount and their statuses
 //   model/tags.*           TagResource, UntagResource, ListTagsForResource
 //   model/handshakes.*     InviteAccountToOrganization and the handshake lifecycle
 //   model/all_features.*   EnableAllFeatures and its migration handshakes
@@ -15,6 +16,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "model/account_creation.hpp"
 #include "model/accounts.hpp"
 #include "model/all_features.hpp"
 #include "model/clock.hpp"
@@ -41,6 +43,13 @@ public:
     // The operation with this wire name, or nullptr when localorgs does not implement it.
     const Binding* find(std::string_view operation) const noexcept;
 
+    // What time has brought about, put in place: account creations whose time has come, closed
+    // accounts past their post-closure period. Every operation runs it first (bind), and so do
+    // the control plane's views and its clock; a no-op of a few index lookups when nothing is due.
+    void settle(Repository& repo);
+    // Before an operation: settle, then refuse a closed account's calls (AccessDeniedException).
+    void before(Repository& repo, const Caller& caller);
+
     const Clock& clock;
     IdGenerator& ids;
     const ServiceOptions options;
@@ -49,6 +58,7 @@ public:
     Organizations organizations;
     Tree tree;
     Accounts accounts;
+    AccountCreation account_creation;
     Tags tags;
     Handshakes handshakes;
     AllFeatures all_features;
@@ -61,6 +71,8 @@ public:
             return tree;
         else if constexpr (std::is_same_v<Family, Accounts>)
             return accounts;
+        else if constexpr (std::is_same_v<Family, AccountCreation>)
+            return account_creation;
         else if constexpr (std::is_same_v<Family, Tags>)
             return tags;
         else if constexpr (std::is_same_v<Family, Handshakes>)
@@ -90,6 +102,7 @@ constexpr Binding bind() {
     using Output = typename Op::Output;
     return {Op::name,
             [](Service& service, Repository& repo, const Caller& caller, const void* in, void* out) {
+                service.before(repo, caller);
                 Family& family = service.family<Family>();
                 auto call = [&] {
                     // Operations whose input has no member (or no input) may take none.

@@ -19,6 +19,13 @@ struct Quotas {
     std::optional<int> invitations_per_day;  // nullopt: max(20, max_accounts)
     int initialization_seconds = 0;
     int max_organizational_units = 2000;  // OUs per organization: AWS's quota (User Guide, "Quotas")
+    // Creating and closing accounts (API Reference, CreateAccount and CloseAccount; User Guide,
+    // "Quotas"): how long each takes in emulator time, and how many may run at once.
+    int create_account_seconds = 0;
+    int close_account_seconds = 0;
+    int max_concurrent_creations = 5;
+    int max_concurrent_closures = 3;
+    std::optional<int> closures_per_30_days;  // nullopt: AWS's max(250, 20% of members), at most 1000
 };
 
 // An AWS account the emulator knows: the identity registry entry plus its membership.
@@ -35,7 +42,26 @@ struct AccountRecord {
     std::optional<api::AccountJoinedMethod> joined_method;
     Millis joined_ms = 0;
 
+    // An account the organization created: the role its management account assumes, and what it
+    // lacks to stand alone (each true for any other account; the control plane can set them).
+    std::string role_name;
+    bool phone_verified = true;
+    bool eula_accepted = true;
+    bool payment_instrument = true;
+    // The management account may create GovCloud accounts (set by the config or control plane).
+    bool govcloud_enabled = false;
+    // The other account of a CreateGovCloudAccount pair (commercial <-> aws-us-gov), if any.
+    std::string twin_account_id;
+    // CloseAccount: when it was asked (0: never) and when the closure is done.
+    Millis close_requested_ms = 0;
+    Millis closed_ms = 0;
+
     bool standalone() const { return organization_id.empty(); }
+    bool closing(Millis now) const { return close_requested_ms != 0 && now < closed_ms; }
+    bool closed(Millis now) const { return close_requested_ms != 0 && now >= closed_ms; }
+    // A closed account stays in its organization this long, then leaves it for good (reference:
+    // User Guide, "Closing a member account").
+    static constexpr Millis kPostClosureMs = 90LL * 24 * 3600 * 1000;
 };
 
 // Registry defaults for an account id seen for the first time (README, Identity).
@@ -59,6 +85,27 @@ struct OrganizationalUnitRecord {
     std::string path;  // o-.../r-.../ou-.../ (itself included, with the trailing slash)
     int depth = 1;     // 1 for a child of the root; at most 5
     Millis created_ms = 0;
+};
+
+// A CreateAccount or CreateGovCloudAccount request. Its outcome is decided when it is made (so
+// that of two requests for one address exactly one succeeds) and takes effect once its time has
+// come (completes_ms); until then it shows IN_PROGRESS.
+struct CreateAccountRequestRecord {
+    std::string id;  // car-...
+    std::string organization_id;
+    std::string account_name;
+    std::string email;
+    std::string role_name;
+    api::IAMUserAccessToBilling iam_user_access_to_billing = api::IAMUserAccessToBilling::ALLOW;
+    std::vector<Tag> tags;
+    bool govcloud = false;
+    Millis requested_ms = 0;
+    Millis completes_ms = 0;
+    api::CreateAccountState outcome = api::CreateAccountState::SUCCEEDED;
+    std::optional<api::CreateAccountFailureReason> failure_reason;
+    std::string account_id;            // SUCCEEDED
+    std::string gov_cloud_account_id;  // SUCCEEDED, GovCloud
+    bool settled = false;              // the outcome is in place (the account exists)
 };
 
 // A handshake as stored. Resources are rebuilt from the snapshot taken when it was sent.
@@ -99,7 +146,14 @@ struct OutboxMessage {
 
 // Who is calling: resolved by the server's identity layer from the credentials.
 struct Caller {
+    Caller() = default;
+    Caller(std::string account_id, std::string injected_failure_reason = {})
+        : account_id(std::move(account_id)), injected_failure_reason(std::move(injected_failure_reason)) {}
+
     std::string account_id;
+    // A failure the control plane armed for this call: a CreateAccount that fails with this
+    // FailureReason (server/faults.hpp). Empty for every other call.
+    std::string injected_failure_reason;
 };
 
 }  // namespace localorgs::model

@@ -77,10 +77,14 @@ void AwsApi::handle(Request&& request, Respond respond) {
                              "localorgs does not implement " + operation + " yet.");
         auto input = parse_body(request.body());
         server::validation::validate_input(operation, input);
-        model::Caller caller{caller_id};
+        model::Caller caller{caller_id, {}};
         if (log::enabled(log::Level::debug))
             log::write(log::Level::debug, "request " + request_id + " " + caller.account_id + " " + operation);
-        if (auto fault = faults_.take(operation, caller.account_id)) throw *std::move(fault);
+        if (auto fault = faults_.take(operation, caller.account_id)) {
+            // A FailureReason fault does not refuse the call: the creation it makes fails.
+            if (fault->failure_reason.empty()) throw *wire_error::named(fault->error, fault->message, fault->reason);
+            caller.injected_failure_reason = fault->failure_reason;
+        }
 
         auto call = std::make_shared<Call>(Call{op, std::move(input), std::move(caller), std::move(respond),
                                                 std::move(request_id), version, keep_alive, {}, {},

@@ -1,6 +1,7 @@
 #include "server/config.hpp"
 
 #include "model/ids.hpp"
+#include "server/quotas.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -147,6 +148,10 @@ void check_keys(const json& obj, std::initializer_list<std::string_view> allowed
 }  // namespace
 
 // Shared by the config file and the control plane's PUT /_localorgs/accounts/{id}.
+const std::initializer_list<std::string_view> kAccountKeys = {
+    "Id", "Email", "Name", "SellerOfRecord", "Partition", "EmailVerified", "GovCloudEnabled", "PhoneVerified",
+    "EulaAccepted", "PaymentInstrument"};
+
 void apply_account_fields(const json& a, const std::string& where, model::AccountRecord& account) {
     if (a.contains("Email")) {
         std::string email = string_field(a, "Email", where);
@@ -169,9 +174,14 @@ void apply_account_fields(const json& a, const std::string& where, model::Accoun
         if (!one_of(p, kPartitions)) throw config_error(where + ".Partition: unknown partition '" + p + "'");
         account.partition = p;
     }
-    if (a.contains("EmailVerified")) {
-        if (!a["EmailVerified"].is_boolean()) throw config_error(where + ".EmailVerified: expected true or false");
-        account.email_verified = a["EmailVerified"].get<bool>();
+    for (auto [key, field] : {std::pair{"EmailVerified", &account.email_verified},
+                              {"GovCloudEnabled", &account.govcloud_enabled},
+                              {"PhoneVerified", &account.phone_verified},
+                              {"EulaAccepted", &account.eula_accepted},
+                              {"PaymentInstrument", &account.payment_instrument}}) {
+        if (!a.contains(key)) continue;
+        if (!a[key].is_boolean()) throw config_error(where + "." + key + ": expected true or false");
+        *field = a[key].get<bool>();
     }
 }
 
@@ -270,7 +280,7 @@ void apply_config_json(const std::string& text, const std::string& origin, Confi
         int i = 0;
         for (const auto& a : doc["Accounts"]) {
             std::string where = origin + ".Accounts[" + std::to_string(i++) + "]";
-            check_keys(a, {"Id", "Email", "Name", "SellerOfRecord", "Partition", "EmailVerified"}, where);
+            check_keys(a, kAccountKeys, where);
             if (!a.contains("Id")) throw config_error(where + ": Id is required");
             std::string id = string_field(a, "Id", where);
             if (!is_account_id(id)) throw config_error(where + ".Id: expected a 12-digit account id");
@@ -302,24 +312,7 @@ void apply_config_json(const std::string& text, const std::string& origin, Confi
             throw config_error(origin + ".VerifySignatures: expected true or false");
         config.verify_signatures = doc["VerifySignatures"].get<bool>();
     }
-    if (doc.contains("Quotas")) {
-        const auto& q = doc["Quotas"];
-        std::string where = origin + ".Quotas";
-        check_keys(q, {"MaxAccounts", "InvitationsPerDay", "InitializationSeconds", "MaxOrganizationalUnits"}, where);
-        auto int_field = [&](const char* key, int lo) {
-            const auto& v = q.at(key);
-            if (!v.is_number_integer() || v.get<long long>() < lo || v.get<long long>() > 1'000'000'000)
-                throw config_error(where + "." + key + ": expected an integer >= " + std::to_string(lo));
-            return v.get<int>();
-        };
-        if (q.contains("MaxAccounts")) config.quotas.max_accounts = int_field("MaxAccounts", 1);
-        if (q.contains("InvitationsPerDay") && !q["InvitationsPerDay"].is_null())
-            config.quotas.invitations_per_day = int_field("InvitationsPerDay", 0);
-        if (q.contains("InitializationSeconds"))
-            config.quotas.initialization_seconds = int_field("InitializationSeconds", 0);
-        if (q.contains("MaxOrganizationalUnits"))
-            config.quotas.max_organizational_units = int_field("MaxOrganizationalUnits", 0);
-    }
+    if (doc.contains("Quotas")) apply_quotas(doc["Quotas"], origin + ".Quotas", config.quotas);
 }
 
 }  // namespace localorgs::server

@@ -2,6 +2,8 @@
 // Command line, LOCALORGS_* environment variables and the JSON config file (README, Command line).
 // Precedence: flag > environment > config file > default.
 #include <cstdint>
+#include <initializer_list>
+#include <string_view>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -63,7 +65,10 @@ CommandLineAction parse_command_line(int argc, const char* const* argv, Config& 
 void check_signing_credentials(const Config& config);
 void load_config_file(const std::string& path, Config& config, bool default_account_set = false);
 void apply_config_json(const std::string& text, const std::string& origin, Config& config, bool default_account_set);
-// Email, Name, SellerOfRecord, Partition, EmailVerified of an account object (config file and
+// The members an account object may have (config file and control plane).
+extern const std::initializer_list<std::string_view> kAccountKeys;
+// Email, Name, SellerOfRecord, Partition, EmailVerified, GovCloudEnabled and the standalone
+// information (PhoneVerified, EulaAccepted, PaymentInstrument) of an account object (config file and
 // control plane); throws config_error naming `where` and the member.
 void apply_account_fields(const nlohmann::json& fields, const std::string& where, model::AccountRecord& account);
 

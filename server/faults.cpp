@@ -21,13 +21,13 @@ void FaultRegistry::clear() {
     faults_.clear();
 }
 
-std::optional<wire_error> FaultRegistry::take(std::string_view operation, std::string_view account_id) {
+std::optional<Fault> FaultRegistry::take(std::string_view operation, std::string_view account_id) {
     std::lock_guard lock(mutex_);
     auto it = std::find_if(faults_.begin(), faults_.end(), [&](const Fault& f) {
         return (f.operation == "*" || f.operation == operation) && (f.account_id.empty() || f.account_id == account_id);
     });
     if (it == faults_.end()) return std::nullopt;
-    auto e = wire_error::named(it->error, it->message, it->reason);  // checked when the fault was added
+    Fault e = *it;
     if (--it->remaining <= 0) faults_.erase(it);
     return e;
 }

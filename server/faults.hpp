@@ -14,7 +14,8 @@ namespace localorgs::server {
 struct Fault {
     std::string id;
     std::string operation;  // an operation name or "*"
-    std::string error;    // the AWS __type: of the service (model/errors.def) or the protocol
+    std::string error;    // the AWS __type: of the service (model/errors.def) or the protocol; or
+    std::string failure_reason;  // a CreateAccount that does not fail but ends FAILED with this reason
     std::string message;  // "" = the error's default message
     std::string reason;   // "" = no Reason
     int remaining = 1;
@@ -27,7 +28,7 @@ public:
     std::vector<Fault> list() const;
     void clear();
     // Consumes one firing of the first fault that matches this call, if any.
-    std::optional<wire_error> take(std::string_view operation, std::string_view account_id);
+    std::optional<Fault> take(std::string_view operation, std::string_view account_id);
 
 private:
     mutable std::mutex mutex_;

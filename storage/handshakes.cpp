@@ -1,6 +1,4 @@
 // Handshakes: invitations, all-features migrations and their children.
-#include <nlohmann/json.hpp>
-
 #include "storage/repository.hpp"
 
 namespace localorgs::storage {
@@ -69,20 +67,6 @@ const Query kFindPendingHandshake{
     "SELECT " HANDSHAKE_COLUMNS
     " FROM handshakes WHERE organization_id = ?1"
     " AND action = ?2 AND state IN ('OPEN', 'REQUESTED') AND expiration_ms > ?3 LIMIT 1"};
-
-std::string tags_to_text(const std::vector<model::Tag>& tags) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& t : tags) out.push_back({{"Key", t.key}, {"Value", t.value}});
-    return out.dump();
-}
-
-std::vector<model::Tag> tags_from_text(std::string_view text) {
-    std::vector<model::Tag> out;
-    auto doc = nlohmann::json::parse(text, nullptr, false);
-    if (!doc.is_array()) return out;
-    for (const auto& t : doc) out.push_back({t.value("Key", ""), t.value("Value", "")});
-    return out;
-}
 
 model::HandshakeRecord read_handshake(const Statement& s) {
     model::HandshakeRecord h;

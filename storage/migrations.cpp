@@ -190,6 +190,46 @@ CREATE TRIGGER organizational_unit_deleted AFTER DELETE ON organizational_units 
     UPDATE organizations SET ou_count = ou_count - 1 WHERE id = OLD.organization_id;
 END;
 )sql"},
+    // Accounts the organization creates (a request each, decided when it is made and in place once
+    // its time has come), what a created account lacks to stand alone, and closing accounts.
+    Migration{8, "account creation and closure", R"sql(
+ALTER TABLE accounts ADD COLUMN role_name TEXT;
+ALTER TABLE accounts ADD COLUMN govcloud_enabled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN phone_verified INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE accounts ADD COLUMN eula_accepted INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE accounts ADD COLUMN payment_instrument INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE accounts ADD COLUMN twin_account_id TEXT;
+ALTER TABLE accounts ADD COLUMN close_requested_ms INTEGER;
+ALTER TABLE accounts ADD COLUMN closed_ms INTEGER;
+CREATE INDEX accounts_closing ON accounts (organization_id, close_requested_ms) WHERE close_requested_ms IS NOT NULL;
+CREATE INDEX accounts_closed ON accounts (closed_ms) WHERE close_requested_ms IS NOT NULL AND organization_id IS NOT NULL;
+ALTER TABLE organizations ADD COLUMN create_account_seconds INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE organizations ADD COLUMN close_account_seconds INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE organizations ADD COLUMN max_concurrent_creations INTEGER NOT NULL DEFAULT 5;
+ALTER TABLE organizations ADD COLUMN max_concurrent_closures INTEGER NOT NULL DEFAULT 3;
+ALTER TABLE organizations ADD COLUMN closures_per_30_days INTEGER;
+CREATE TABLE create_account_requests (
+    id                         TEXT PRIMARY KEY,
+    organization_id            TEXT NOT NULL,
+    account_name               TEXT NOT NULL,
+    email                      TEXT NOT NULL,
+    role_name                  TEXT NOT NULL,
+    iam_user_access_to_billing TEXT NOT NULL,
+    tags                       TEXT NOT NULL,
+    govcloud                   INTEGER NOT NULL,
+    requested_ms               INTEGER NOT NULL,
+    completes_ms               INTEGER NOT NULL,
+    outcome                    TEXT NOT NULL,
+    failure_reason             TEXT,
+    account_id                 TEXT,
+    gov_cloud_account_id       TEXT,
+    settled                    INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX create_account_requests_by_organization ON create_account_requests (organization_id, requested_ms, id);
+CREATE INDEX create_account_requests_unsettled ON create_account_requests (completes_ms) WHERE settled = 0;
+CREATE INDEX create_account_requests_pending_email ON create_account_requests (lower(email)) WHERE settled = 0;
+CREATE INDEX create_account_requests_pending_account ON create_account_requests (account_id) WHERE settled = 0;
+)sql"},
 };
 
 }  // namespace

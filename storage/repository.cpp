@@ -1,9 +1,25 @@
 #include "storage/repository.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <vector>
 
 namespace localorgs::storage {
+
+std::string tags_to_text(const std::vector<model::Tag>& tags) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& t : tags) out.push_back({{"Key", t.key}, {"Value", t.value}});
+    return out.dump();
+}
+
+std::vector<model::Tag> tags_from_text(std::string_view text) {
+    std::vector<model::Tag> out;
+    auto doc = nlohmann::json::parse(text, nullptr, false);
+    if (!doc.is_array()) return out;
+    for (const auto& t : doc) out.push_back({t.value("Key", ""), t.value("Value", "")});
+    return out;
+}
 
 void SqliteRepository::wipe() {
     // Every table of the schema, so that a new one needs no change here.

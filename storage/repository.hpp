@@ -15,6 +15,7 @@ namespace localorgs::storage {
 std::unique_ptr<model::AccountRepository> sqlite_accounts(Statements& statements);
 std::unique_ptr<model::OrganizationRepository> sqlite_organizations(Statements& statements);
 std::unique_ptr<model::OrganizationalUnitRepository> sqlite_organizational_units(Statements& statements);
+std::unique_ptr<model::CreateAccountRequestRepository> sqlite_create_account_requests(Statements& statements);
 std::unique_ptr<model::TagRepository> sqlite_tags(Statements& statements);
 std::unique_ptr<model::HandshakeRepository> sqlite_handshakes(Statements& statements);
 std::unique_ptr<model::OutboxRepository> sqlite_outbox(Statements& statements);
@@ -27,6 +28,7 @@ struct SqliteParts {
           accounts_(sqlite_accounts(statements)),
           organizations_(sqlite_organizations(statements)),
           organizational_units_(sqlite_organizational_units(statements)),
+          create_account_requests_(sqlite_create_account_requests(statements)),
           tags_(sqlite_tags(statements)),
           handshakes_(sqlite_handshakes(statements)),
           outbox_(sqlite_outbox(statements)),
@@ -35,6 +37,7 @@ struct SqliteParts {
     std::unique_ptr<model::AccountRepository> accounts_;
     std::unique_ptr<model::OrganizationRepository> organizations_;
     std::unique_ptr<model::OrganizationalUnitRepository> organizational_units_;
+    std::unique_ptr<model::CreateAccountRequestRepository> create_account_requests_;
     std::unique_ptr<model::TagRepository> tags_;
     std::unique_ptr<model::HandshakeRepository> handshakes_;
     std::unique_ptr<model::OutboxRepository> outbox_;
@@ -45,8 +48,8 @@ class SqliteRepository final : private SqliteParts, public model::Repository {
 public:
     explicit SqliteRepository(Connection& conn)
         : SqliteParts(conn),
-          model::Repository(*accounts_, *organizations_, *organizational_units_, *tags_, *handshakes_,
-                            *outbox_, *settings_) {}
+          model::Repository(*accounts_, *organizations_, *organizational_units_, *create_account_requests_, *tags_,
+                            *handshakes_, *outbox_, *settings_) {}
     // Ends every query still open, before a commit.
     void finish_reads() { statements.finish_all(); }
     // Empties every table but the migrations' record.
@@ -60,6 +63,10 @@ inline void bind_optional_text(Statement& s, int index, std::string_view v) {
     else
         s.bind(index, v);
 }
+
+// Tags kept in one column (of a handshake, of a create-account request), as JSON text.
+std::string tags_to_text(const std::vector<model::Tag>& tags);
+std::vector<model::Tag> tags_from_text(std::string_view text);
 
 // Every row of a query, each read by `read`; the statement is reset for its next use.
 template <class Read>

@@ -101,9 +101,11 @@ std::string render_accounts(const json& answer) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& a : accounts)
         rows.push_back({text(a, "Id"), text(a, "Email"), text(a, "Name"), text(a, "SellerOfRecord"),
-                        text(a, "Partition"), text(a, "EmailVerified"), text(a, "OrganizationId")});
-    return render_table(
-        {"ID", "EMAIL", "NAME", "SELLER OF RECORD", "PARTITION", "EMAIL VERIFIED", "ORGANIZATION"}, rows);
+                        text(a, "Partition"), text(a, "EmailVerified"), text(a, "OrganizationId"),
+                        optional_text(a, "JoinedMethod"), optional_text(a, "State")});
+    return render_table({"ID", "EMAIL", "NAME", "SELLER OF RECORD", "PARTITION", "EMAIL VERIFIED", "ORGANIZATION",
+                         "JOINED", "STATE"},
+                        rows);
 }
 
 std::string render_account(const json& a) {
@@ -113,7 +115,15 @@ std::string render_account(const json& a) {
                           {"Seller of record", text(a, "SellerOfRecord")},
                           {"Partition", text(a, "Partition")},
                           {"Email verified", text(a, "EmailVerified")},
-                          {"Organization", text(a, "OrganizationId")}});
+                          {"Organization", text(a, "OrganizationId")},
+                          {"Joined", optional_text(a, "JoinedMethod")},
+                          {"State", optional_text(a, "State")},
+                          {"Role name", optional_text(a, "RoleName")},
+                          {"GovCloud enabled", optional_text(a, "GovCloudEnabled")},
+                          {"GovCloud twin", optional_text(a, "GovCloudTwinId")},
+                          {"Phone verified", optional_text(a, "PhoneVerified")},
+                          {"EULA accepted", optional_text(a, "EulaAccepted")},
+                          {"Payment method", optional_text(a, "PaymentInstrument")}});
 }
 
 std::string render_clock(const json& clock) {
@@ -172,14 +182,18 @@ const std::vector<Command>& commands() {
         {"accounts",
          "put",
          "accounts put ID [--email E] [--name N] [--seller-of-record S] [--partition P]\n"
-         "[--email-verified true|false]",
+         "[--email-verified B] [--govcloud-enabled B] [--phone-verified B] [--eula-accepted B]\n"
+         "[--payment-instrument B]",
          "create or update an account",
          "Create or update an account; what is not given keeps its value (a new account starts\n"
          "from account-ID@example.com, \"Account ID\", AWS_INC, aws, verified).\n"
          "S is one of AWS_INC, AWS_INDIA, AWS_EMEA, AWS_CANADA, AWS_BRAZIL, AWS_JAPAN,\n"
-         "AWS_AUSTRALIA, AWS_KOREA, AWS_SOUTH_AFRICA; P one of aws, aws-cn, aws-us-gov.",
+         "AWS_AUSTRALIA, AWS_KOREA, AWS_SOUTH_AFRICA; P one of aws, aws-cn, aws-us-gov; B true or false.\n"
+         "--govcloud-enabled lets a management account use CreateGovCloudAccount; the last three are\n"
+         "what an account the organization created needs before it can leave.",
          {"ID"},
-         {"email", "name", "seller-of-record", "partition", "email-verified"},
+         {"email", "name", "seller-of-record", "partition", "email-verified", "govcloud-enabled", "phone-verified",
+          "eula-accepted", "payment-instrument"},
          [](const Args& a) {
              json body = json::object();
              for (auto [flag, member] : {std::pair{"email", "Email"},
@@ -187,11 +201,17 @@ const std::vector<Command>& commands() {
                                          {"seller-of-record", "SellerOfRecord"},
                                          {"partition", "Partition"}})
                  if (const auto* v = a.flag(flag)) body[member] = *v;
-             if (const auto* v = a.flag("email-verified")) {
+             for (auto [flag, member] : {std::pair{"email-verified", "EmailVerified"},
+                                         {"govcloud-enabled", "GovCloudEnabled"},
+                                         {"phone-verified", "PhoneVerified"},
+                                         {"eula-accepted", "EulaAccepted"},
+                                         {"payment-instrument", "PaymentInstrument"}}) {
+                 const auto* v = a.flag(flag);
+                 if (!v) continue;
                  if (*v != "true" && *v != "false")
-                     throw usage_error("--email-verified: expected true or false, got '" + *v + "'",
+                     throw usage_error("--" + std::string(flag) + ": expected true or false, got '" + *v + "'",
                                        a.command);
-                 body["EmailVerified"] = *v == "true";
+                 body[member] = *v == "true";
              }
              return send("PUT", "/_localorgs/accounts/" + percent_encode(a.positionals[0]), body);
          },

@@ -9,6 +9,7 @@
 #include "model/ids.hpp"
 #include "server/validation/validator.hpp"
 #include "server/config.hpp"
+#include "server/quotas.hpp"
 #include "server/url.hpp"
 
 namespace localorgs::server {
@@ -47,6 +48,7 @@ Response reply(const control_error& e, const Request& req) {
 // once per level, and a body of a megabyte of brackets overflowed the stack.
 constexpr int kMaxBodyDepth = 8;
 
+// `allowed`: the member names the route takes, or empty to leave the names to the route.
 json body_object(const Request& req, std::initializer_list<std::string_view> allowed) {
     bool too_deep = false;
     const auto within_depth = [&too_deep](int depth, json::parse_event_t, json&) {
@@ -57,7 +59,8 @@ json body_object(const Request& req, std::initializer_list<std::string_view> all
     if (too_deep) bad_request("The body is nested too deeply");
     if (body.is_discarded() || !body.is_object()) bad_request("The body must be a JSON object");
     for (const auto& [key, value] : body.items()) {
-        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) bad_request("Unknown member '" + key + "'");
+        if (allowed.size() && std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+            bad_request("Unknown member '" + key + "'");
         // Every member of every control-plane body is a scalar.
         if (value.is_structured()) bad_request("Member '" + key + "' must not be an object or a list");
     }
@@ -71,32 +74,35 @@ long long integer_member(const json& body, const char* key, long long lo, long l
     return v.get<long long>();
 }
 
-json account_json(const model::AccountRecord& a) {
+json account_json(const model::AccountRecord& a, model::Millis now) {
+    // State as DescribeAccount gives it, for accounts in no organization too.
+    const char* state = a.closing(now) ? "PENDING_CLOSURE" : a.closed(now) ? "CLOSED" : "ACTIVE";
     return {{"Id", a.id},
             {"Email", a.email},
             {"Name", a.name},
             {"SellerOfRecord", a.seller_of_record},
             {"Partition", a.partition},
             {"EmailVerified", a.email_verified},
-            {"OrganizationId", a.organization_id.empty() ? json(nullptr) : json(a.organization_id)}};
+            {"OrganizationId", a.organization_id.empty() ? json(nullptr) : json(a.organization_id)},
+            {"JoinedMethod", a.joined_method ? json(model::api::to_string(*a.joined_method)) : json(nullptr)},
+            {"State", state},
+            {"RoleName", a.role_name.empty() ? json(nullptr) : json(a.role_name)},
+            {"GovCloudEnabled", a.govcloud_enabled},
+            {"GovCloudTwinId", a.twin_account_id.empty() ? json(nullptr) : json(a.twin_account_id)},
+            {"PhoneVerified", a.phone_verified},
+            {"EulaAccepted", a.eula_accepted},
+            {"PaymentInstrument", a.payment_instrument}};
 }
 
 json clock_json(const model::SystemClock& clock) {
     return {{"Now", double(clock.now_ms()) / 1000.0}, {"OffsetSeconds", double(clock.offset_ms()) / 1000.0}};
 }
 
-json quotas_json(const model::Quotas& q) {
-    return {{"MaxAccounts", q.max_accounts},
-            {"InvitationsPerDay", q.invitations_per_day ? json(*q.invitations_per_day) : json(nullptr)},
-            {"InitializationSeconds", q.initialization_seconds},
-            {"MaxOrganizationalUnits", q.max_organizational_units}};
-}
 
 json fault_json(const Fault& f) {
-    json out = {{"FaultId", f.id},
-                {"Operation", f.operation},
-                {"Error", f.error},
-                {"Count", f.remaining}};
+    json out = {{"FaultId", f.id}, {"Operation", f.operation}, {"Count", f.remaining}};
+    if (!f.error.empty()) out["Error"] = f.error;
+    if (!f.failure_reason.empty()) out["FailureReason"] = f.failure_reason;
     if (!f.message.empty()) out["Message"] = f.message;
     if (!f.reason.empty()) out["Reason"] = f.reason;
     if (!f.account_id.empty()) out["AccountId"] = f.account_id;
@@ -232,6 +238,8 @@ void ControlPlane::handle(Request&& req, Respond respond) {
             return on_db(std::move(req), std::move(respond), [this, offset](model::Repository& repo, const Request& r) {
                 repo.settings.save(kClockOffsetSetting, std::to_string(offset));
                 clock_.set_offset_ms(offset);
+                // What the new time brings about (creations and closures due) happens now.
+                service_.settle(repo);
                 return reply(http::status::ok, clock_json(clock_), r);
             });
         }
@@ -269,15 +277,27 @@ void ControlPlane::handle(Request&& req, Respond respond) {
                 return answer(http::status::ok, json::object());
             }
             if (method != V::post) return wrong_method();
-            json body = body_object(req, {"Operation", "Error", "Reason", "Message", "Count", "AccountId"});
+            json body =
+                body_object(req, {"Operation", "Error", "Reason", "Message", "Count", "AccountId", "FailureReason"});
             Fault f;
             if (!body.contains("Operation") || !body["Operation"].is_string()) bad_request("Operation is required");
             f.operation = body["Operation"].get<std::string>();
             if (f.operation != "*" && !server::validation::is_known_operation(f.operation))
                 bad_request("Unknown operation '" + f.operation + "'");
-            if (!body.contains("Error") || !body["Error"].is_string()) bad_request("Error is required");
-            f.error = body["Error"].get<std::string>();
-            if (!wire_error::named(f.error)) bad_request("Unknown error '" + f.error + "'");
+            if (body.contains("FailureReason")) {
+                // A creation that ends FAILED with this reason, instead of an error answer.
+                if (f.operation != "CreateAccount" && f.operation != "CreateGovCloudAccount")
+                    bad_request("FailureReason goes with Operation CreateAccount or CreateGovCloudAccount");
+                if (body.contains("Error")) bad_request("Give Error or FailureReason, not both");
+                if (!body["FailureReason"].is_string() ||
+                    !model::api::parse_enum<model::api::CreateAccountFailureReason>(body["FailureReason"].get<std::string>()))
+                    bad_request("FailureReason must be one of CreateAccountFailureReason's values");
+                f.failure_reason = body["FailureReason"].get<std::string>();
+            } else {
+                if (!body.contains("Error") || !body["Error"].is_string()) bad_request("Error is required");
+                f.error = body["Error"].get<std::string>();
+                if (!wire_error::named(f.error)) bad_request("Unknown error '" + f.error + "'");
+            }
             for (auto [key, field] : {std::pair{"Reason", &f.reason}, {"Message", &f.message}, {"AccountId", &f.account_id}}) {
                 if (!body.contains(key)) continue;
                 if (!body[key].is_string()) bad_request(std::string(key) + " must be a string");
@@ -290,9 +310,10 @@ void ControlPlane::handle(Request&& req, Respond respond) {
 
         if (path == "/_localorgs/accounts") {
             if (method != V::get) return wrong_method();
-            return on_db(std::move(req), std::move(respond), [](model::Repository& repo, const Request& r) {
+            return on_db(std::move(req), std::move(respond), [this](model::Repository& repo, const Request& r) {
+                service_.settle(repo);
                 json list = json::array();
-                for (const auto& a : repo.accounts.all()) list.push_back(account_json(a));
+                for (const auto& a : repo.accounts.all()) list.push_back(account_json(a, clock_.now_ms()));
                 return reply(http::status::ok, {{"Accounts", std::move(list)}}, r);
             });
         }
@@ -300,20 +321,22 @@ void ControlPlane::handle(Request&& req, Respond respond) {
             std::string id = path.substr(kAccounts.size());
             if (!is_account_id(id)) bad_request("'" + id + "' is not a 12-digit account id");
             if (method == V::get) {
-                return on_db(std::move(req), std::move(respond), [id](model::Repository& repo, const Request& r) {
+                return on_db(std::move(req), std::move(respond), [this, id](model::Repository& repo, const Request& r) {
+                    service_.settle(repo);
                     auto a = repo.accounts.find(id);
                     if (!a) throw control_error{http::status::not_found, "NotFound", "No account " + id + " is known"};
-                    return reply(http::status::ok, account_json(*a), r);
+                    return reply(http::status::ok, account_json(*a, clock_.now_ms()), r);
                 });
             }
             if (method != V::put) return wrong_method();
-            json body = body_object(req, {"Id", "Email", "Name", "SellerOfRecord", "Partition", "EmailVerified"});
+            json body = body_object(req, kAccountKeys);
             if (body.contains("Id") && body["Id"] != id) bad_request("Id does not match the path");
             return on_db(std::move(req), std::move(respond),
                          [this, id, body](model::Repository& repo, const Request& r) {
                              model::AccountRecord entry = repo.accounts.find(id).value_or(model::default_account(id));
                              apply_account_fields(body, "Account", entry);
-                             return reply(http::status::ok, account_json(service_.accounts.register_account(repo, entry)), r);
+                             return reply(http::status::ok,
+                                          account_json(service_.accounts.register_account(repo, entry), clock_.now_ms()), r);
                          });
         }
 
@@ -322,14 +345,13 @@ void ControlPlane::handle(Request&& req, Respond respond) {
             std::string org_id = path.substr(kOrganizations.size(), path.size() - kOrganizations.size() - 7);
             json body;
             if (method == V::put) {
-                body = body_object(req, {"MaxAccounts", "InvitationsPerDay", "InitializationSeconds",
-                                         "MaxOrganizationalUnits"});
-                if (body.contains("MaxOrganizationalUnits"))
-                    integer_member(body, "MaxOrganizationalUnits", 0, 1'000'000'000);
-                if (body.contains("MaxAccounts")) integer_member(body, "MaxAccounts", 1, 1'000'000'000);
-                if (body.contains("InvitationsPerDay") && !body["InvitationsPerDay"].is_null())
-                    integer_member(body, "InvitationsPerDay", 0, 1'000'000'000);
-                if (body.contains("InitializationSeconds")) integer_member(body, "InitializationSeconds", 0, 1'000'000'000);
+                body = body_object(req, {});  // apply_quotas knows the names
+                model::Quotas check;  // refused here, before the database is involved
+                try {
+                    apply_quotas(body, "Quotas", check);
+                } catch (const config_error& e) {
+                    bad_request(e.what());
+                }
             } else if (method != V::get) {
                 return wrong_method();
             }
@@ -338,16 +360,7 @@ void ControlPlane::handle(Request&& req, Respond respond) {
                 if (!org)
                     throw control_error{http::status::not_found, "NotFound", "No organization " + org_id + " exists"};
                 if (r.method() == V::put) {
-                    auto& q = org->quotas;
-                    if (body.contains("MaxAccounts")) q.max_accounts = body["MaxAccounts"].get<int>();
-                    if (body.contains("InvitationsPerDay"))
-                        q.invitations_per_day = body["InvitationsPerDay"].is_null()
-                                                    ? std::nullopt
-                                                    : std::optional<int>(body["InvitationsPerDay"].get<int>());
-                    if (body.contains("InitializationSeconds"))
-                        q.initialization_seconds = body["InitializationSeconds"].get<int>();
-                    if (body.contains("MaxOrganizationalUnits"))
-                        q.max_organizational_units = body["MaxOrganizationalUnits"].get<int>();
+                    apply_quotas(body, "Quotas", org->quotas);
                     repo.organizations.save(*org);
                 }
                 return reply(http::status::ok, quotas_json(org->quotas), r);

@@ -278,7 +278,8 @@ TEST_CASE("help: overall, per group, per command") {
         CHECK_MESSAGE(clock.find(line) != std::string::npos, line);
     std::string put = admin::command_usage("accounts put");
     CHECK(put.starts_with("usage: localorgs accounts put ID [--email E]"));
-    for (const char* needle : {"--seller-of-record S", "--email-verified true|false", "AWS_SOUTH_AFRICA",
+    for (const char* needle : {"--seller-of-record S", "--email-verified B", "--govcloud-enabled B",
+                               "--phone-verified B", "--eula-accepted B", "--payment-instrument B", "AWS_SOUTH_AFRICA",
                                "aws-us-gov", "--json", "--admin-token T", "LOCALORGS_ENDPOINT"})
         CHECK_MESSAGE(put.find(needle) != std::string::npos, needle);
     CHECK(put.find("accounts get") == std::string::npos);
@@ -311,13 +312,22 @@ TEST_CASE("answers as tables and fields") {
                         {"SellerOfRecord", "AWS_INDIA"},
                         {"Partition", "aws"},
                         {"EmailVerified", false},
-                        {"OrganizationId", nullptr}}}}};
+                        {"OrganizationId", nullptr},
+                        {"JoinedMethod", nullptr},
+                        {"State", "CLOSED"},
+                        {"RoleName", nullptr},
+                        {"GovCloudEnabled", false},
+                        {"GovCloudTwinId", nullptr},
+                        {"PhoneVerified", false},
+                        {"EulaAccepted", true},
+                        {"PaymentInstrument", true}}}}};
     CHECK(parse({"accounts"}).render(accounts) ==
           "ID            EMAIL              NAME        SELLER OF RECORD  PARTITION  EMAIL VERIFIED  "
-          "ORGANIZATION\n"
+          "ORGANIZATION  JOINED  STATE\n"
           "111111111111  owner@example.com  Management  AWS_INC           aws        true            "
-          "o-abcdefghij\n"
-          "222222222222  b@example.com      B           AWS_INDIA         aws        false           -\n");
+          "o-abcdefghij  -       -\n"
+          "222222222222  b@example.com      B           AWS_INDIA         aws        false           -             "
+          "-       CLOSED\n");
     CHECK(parse({"accounts"}).render({{"Accounts", json::array()}}) == "No accounts.\n");
     CHECK(parse({"accounts", "get", "2"}).render(accounts["Accounts"][1]) ==
           "Id                222222222222\n"
@@ -326,7 +336,15 @@ TEST_CASE("answers as tables and fields") {
           "Seller of record  AWS_INDIA\n"
           "Partition         aws\n"
           "Email verified    false\n"
-          "Organization      -\n");
+          "Organization      -\n"
+          "Joined            -\n"
+          "State             CLOSED\n"
+          "Role name         -\n"
+          "GovCloud enabled  false\n"
+          "GovCloud twin     -\n"
+          "Phone verified    false\n"
+          "EULA accepted     true\n"
+          "Payment method    true\n");
 
     CHECK(parse({"clock"}).render({{"Now", 1767225600.25}, {"OffsetSeconds", 1296000}}) ==
           "Now     2026-01-01T00:00:00.250Z (epoch 1767225600.25)\n"

@@ -18,7 +18,11 @@ from harness import (READY_LINE, Server, ServerTestCase, binary_path, clean_env,
                      new_account_id)
 
 ClientError = botocore.exceptions.ClientError
-ACCOUNT_KEYS = {"Id", "Email", "Name", "SellerOfRecord", "Partition", "EmailVerified", "OrganizationId"}
+# What the control plane shows of an account beyond its registry entry, for one that never joined,
+# was created or closed (issue 14).
+STANDING = {"JoinedMethod": None, "State": "ACTIVE", "RoleName": None, "GovCloudEnabled": False,
+            "GovCloudTwinId": None, "PhoneVerified": True, "EulaAccepted": True, "PaymentInstrument": True}
+ACCOUNT_KEYS = {"Id", "Email", "Name", "SellerOfRecord", "Partition", "EmailVerified", "OrganizationId", *STANDING}
 
 CONFIG_ACCOUNT = {"Id": "111111111111", "Email": "prod@example.com", "Name": "Prod", "SellerOfRecord": "AWS_EMEA",
                   "Partition": "aws", "EmailVerified": False}
@@ -27,7 +31,7 @@ CONFIG = {"Accounts": [CONFIG_ACCOUNT]}
 
 def defaults(account):
     return {"Id": account, "Email": f"account-{account}@example.com", "Name": f"Account {account}",
-            "SellerOfRecord": "AWS_INC", "Partition": "aws", "EmailVerified": True, "OrganizationId": None}
+            "SellerOfRecord": "AWS_INC", "Partition": "aws", "EmailVerified": True, "OrganizationId": None, **STANDING}
 
 
 class ControlPlaneTest(ServerTestCase):
@@ -91,13 +95,14 @@ class ControlPlaneTest(ServerTestCase):
         res = s.control("PUT", f"/_localorgs/accounts/{a}", body)
         self.assertEqual(res.status, 200, res)
         self.assertEqual(res.header("Content-Type"), "application/json")
-        self.assertEqual(res.json, {"Id": a, **body, "OrganizationId": None})
+        self.assertEqual(res.json, {"Id": a, **body, "OrganizationId": None, **STANDING})
         self.assertEqual(s.control("GET", f"/_localorgs/accounts/{a}").json, res.json)
 
         # A partial update keeps the other fields.
         res = s.control("PUT", f"/_localorgs/accounts/{a}", {"Name": "Renamed", "EmailVerified": True})
         self.assertEqual(res.status, 200, res)
-        self.assertEqual(res.json, {"Id": a, **body, "Name": "Renamed", "EmailVerified": True, "OrganizationId": None})
+        self.assertEqual(res.json, {"Id": a, **body, "Name": "Renamed", "EmailVerified": True, "OrganizationId": None,
+                                    **STANDING})
 
         listed = s.control("GET", "/_localorgs/accounts")
         self.assertEqual(listed.status, 200, listed)
@@ -170,7 +175,7 @@ class ControlPlaneTest(ServerTestCase):
         self.assertEqual(s.control("GET", f"/_localorgs/accounts/{a}").status, 404)
         org = self.client(a).create_organization()["Organization"]
         self.assertEqual(s.control("GET", f"/_localorgs/accounts/{a}").json,
-                         {**defaults(a), "OrganizationId": org["Id"]})
+                         {**defaults(a), "OrganizationId": org["Id"], "JoinedMethod": "CREATED"})
 
     def test_callers_are_registered_even_when_their_first_call_fails(self):
         # Design 4: an account is registered on first sight, whatever its call answers.
@@ -187,7 +192,7 @@ class ControlPlaneTest(ServerTestCase):
     def test_configured_accounts_are_registered_at_start(self):
         res = self.server.control("GET", "/_localorgs/accounts/111111111111")
         self.assertEqual(res.status, 200, res)
-        self.assertEqual(res.json, {**CONFIG_ACCOUNT, "OrganizationId": None})
+        self.assertEqual(res.json, {**CONFIG_ACCOUNT, "OrganizationId": None, **STANDING})
 
     def test_put_email_and_name_show_in_the_organization(self):
         s, a = self.server, new_account_id()
@@ -228,7 +233,7 @@ class ResetTest(ServerTestCase):
         self.assertEqual(res.json, {})
 
         listed = s.control("GET", "/_localorgs/accounts").json["Accounts"]
-        self.assertEqual(listed, [{**CONFIG_ACCOUNT, "OrganizationId": None}])
+        self.assertEqual(listed, [{**CONFIG_ACCOUNT, "OrganizationId": None, **STANDING}])
         self.assertEqual(s.control("GET", f"/_localorgs/accounts/{other}").status, 404)
         for account in ("111111111111", other):
             with self.subTest(account=account):

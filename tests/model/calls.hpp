@@ -71,6 +71,16 @@ public:
         : service(clock, ids, std::move(options)) {}
     Service service;
 
+    // The operation as the server runs it: found by its wire name, Service::before first.
+    template <class Op>
+    typename Op::Output call(Repository& r, const Caller& c, const typename Op::Input& in = {}) {
+        const Binding* b = service.find(Op::name);
+        if (!b) throw std::logic_error("not implemented: " + std::string(Op::name));
+        typename Op::Output out{};
+        b->invoke(service, r, c, &in, &out);
+        return out;
+    }
+
     // --- organization and tree ---
     api::Organization create_organization(Repository& r, const Caller& c,
                                           std::optional<std::string> feature_set = std::nullopt) {

@@ -499,7 +499,9 @@ TEST_CASE("organizational units: stored, found by name, paged by parent, counted
         r.organization_id = "o-abcdefghij";
         r.parent_id = parent;
         r.name = name;
-        r.path = "o-abcdefghij/r-ab12/" + id + "/";
+        r.path = "o-abcdefghij/r-ab12/";  // appended, not operator+: GCC 12 warns falsely on that at -O3
+        r.path += id;
+        r.path += "/";
         r.depth = depth;
         r.created_ms = 1'700'000'000'000;
         return r;
@@ -511,7 +513,7 @@ TEST_CASE("organizational units: stored, found by name, paged by parent, counted
             org.quotas.max_organizational_units = 7;
             r.organizations.save(org);
             for (const char* id : {"ou-ab12-cccccccc", "ou-ab12-aaaaaaaa", "ou-ab12-bbbbbbbb"})
-                r.organizational_units.save(ou(id, "r-ab12", std::string("Name ") + id, 1));
+                r.organizational_units.save(ou(id, "r-ab12", std::string("Name ").append(id), 1));
             r.organizational_units.save(ou("ou-ab12-dddddddd", "ou-ab12-aaaaaaaa", "Nested", 2));
             CHECK(r.organizational_units.count("o-abcdefghij") == 4);
         });
