@@ -1,9 +1,11 @@
-// The table of policy types.
+// The table of policy types, and the entry point of content validation. Inheritance and effective
+// policies are in management.cpp, the IAM grammar and SCP evaluation in iam.cpp.
 #include "model/policy/documents.hpp"
 
 #include <cassert>
 #include <iterator>
 
+#include "model/policy/internal.hpp"
 
 namespace localorgs::model::policy {
 namespace {
@@ -57,6 +59,15 @@ const TypeRules& rules(api::PolicyType type) {
 
 std::span<const TypeRules> all_rules() {
     return kRules;
+}
+
+void validate(api::PolicyType type, std::string_view content, bool customer) {
+    const TypeRules& r = rules(type);
+    detail::Json doc = detail::parse_object(content);
+    if (r.authorization)
+        detail::read_statements(type, doc, customer);
+    else
+        detail::check_management(r, doc);
 }
 
 }  // namespace localorgs::model::policy

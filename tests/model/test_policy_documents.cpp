@@ -25,6 +25,76 @@ using model::policy::Decision;
 using model::policy::Levels;
 namespace policy = model::policy;
 
+namespace {
+
+// The AWS-managed policies' content (the User Guide's "AWS managed policies").
+constexpr const char* kFullAWSAccess =
+    R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})";
+constexpr const char* kRCPFullAWSAccess =
+    R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*",)"
+    R"("Resource":"*"}]})";
+// The User Guide's "Prevent member accounts from leaving the organization" example SCP.
+constexpr const char* kDenyLeave = R"({
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Deny",
+            "Action": [
+                "organizations:LeaveOrganization"
+            ],
+            "Resource": "*"
+        }
+    ]
+})";
+
+// The message validate() refuses `content` with ("" when it accepts it), checking that a refusal
+// is MalformedPolicyDocumentException.
+std::string refusal(PolicyType type, std::string_view content, bool customer = true) {
+    try {
+        policy::validate(type, content, customer);
+        return "";
+    } catch (const model::api_error& e) {
+        CHECK_MESSAGE(e.code() == error_code::MalformedPolicyDocumentException, e.message());
+        CHECK(e.reason().empty());
+        CHECK(!e.message().empty());
+        return e.message();
+    }
+}
+std::string scp_refusal(std::string_view content) {
+    return refusal(PolicyType::SERVICE_CONTROL_POLICY, content);
+}
+std::string rcp_refusal(std::string_view content, bool customer = true) {
+    return refusal(PolicyType::RESOURCE_CONTROL_POLICY, content, customer);
+}
+std::string tag_refusal(std::string_view content) {
+    return refusal(PolicyType::TAG_POLICY, content);
+}
+
+bool has(const std::string& text, std::string_view part) {
+    return text.find(part) != std::string::npos;
+}
+
+// An SCP of one statement whose members are `members` (JSON text without braces).
+std::string scp(std::string_view members) {
+    std::string s = R"({"Version":"2012-10-17","Statement":{)";
+    s += members;
+    s += "}}";
+    return s;
+}
+
+std::string read_file(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::filesystem::path golden_dir() {
+    return std::filesystem::path(__FILE__).parent_path() / "golden" / "policy_inheritance";
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
 // The type table
 
@@ -67,4 +137,312 @@ TEST_CASE("policy documents: one row per PolicyType, in the enum's order, with A
                    PolicyType::DECLARATIVE_POLICY_EC2, PolicyType::CHATBOT_POLICY}) {
         CHECK(policy::rules(t).max_policies == 1'000);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading JSON: what any type refuses before its grammar is looked at
+
+TEST_CASE("policy documents: text that is not one JSON object is refused, saying where") {
+    for (auto type : {PolicyType::SERVICE_CONTROL_POLICY, PolicyType::TAG_POLICY}) {
+        CHECK(has(refusal(type, ""), "not valid JSON"));
+        CHECK(has(refusal(type, "{"), "not valid JSON"));
+        CHECK(has(refusal(type, "{\"Version\":}"), "line 1, column 12"));
+        CHECK(has(refusal(type, "{\n  \"a\": tru\n}"), "line 2"));
+        CHECK(has(refusal(type, "[]"), "must be one JSON object, not an array"));
+        CHECK(has(refusal(type, "\"text\""), "not a string"));
+        CHECK(has(refusal(type, "null"), "not null"));
+    }
+    // Two top-level objects: the classic error of the User Guide's "Troubleshooting policies".
+    std::string two = std::string(kFullAWSAccess) + "\n" + kDenyLeave;
+    std::string m = scp_refusal(two);
+    CHECK(has(m, "two top-level objects"));
+    CHECK(has(m, "line 2, column 1"));
+    CHECK(has(scp_refusal(std::string(kFullAWSAccess) + " x"), "more follows"));
+    CHECK(scp_refusal(std::string(kFullAWSAccess) + " \n\t ").empty());  // white space after it is fine
+}
+
+TEST_CASE("policy documents: repeated keys, invalid UTF-8, deep nesting and huge input are refused cleanly") {
+    std::string dup = scp(R"("Effect":"Allow","Effect":"Deny","Action":"*","Resource":"*")");
+    std::string m = scp_refusal(dup);
+    CHECK(has(m, "\"Effect\" appears twice in Statement"));
+    CHECK(has(scp_refusal(R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*"},"Statement":[]})"),
+              "appears twice in the top-level object"));
+    CHECK(has(tag_refusal(R"({"tags":{"a":{"@@assign":"x","@@assign":"y"}}})"), "appears twice in tags.a"));
+
+    // Invalid UTF-8 in a string and outside one; the message itself stays printable ASCII.
+    for (std::string bad : {std::string("{\"Statement\":\"\xff\xfe\"}"), std::string("{\"a\":1,\xc3}"),
+                            std::string("{\"Sid\":\"\xed\xa0\x80\"}")}) {
+        m = scp_refusal(bad);
+        CHECK(has(m, "not valid JSON"));
+        CHECK(std::all_of(m.begin(), m.end(), [](char c) { return c >= 0x20 && c < 0x7f; }));
+    }
+
+    // 32 levels are read; 33 are not, and a million opening brackets stop at the 33rd.
+    std::string ok_deep = tag_refusal(R"({"tags":)" + std::string(31, '[') + std::string(31, ']') + "}");
+    CHECK(has(ok_deep, "tags must be an object"));  // refused by the grammar (an array), not for its depth
+    CHECK(has(tag_refusal(R"({"tags":)" + std::string(32, '[') + std::string(32, ']') + "}"),
+              "deeper than 32"));
+    CHECK(has(scp_refusal(std::string(1'000'000, '[')), "deeper than 32"));
+
+    // Large but well-formed: one statement of 100,000 actions is read, and judged on its merits.
+    std::string big = R"({"Statement":{"Effect":"Deny","Resource":"*","Action":[)";
+    for (int i = 0; i < 100'000; ++i) {
+        if (i) big += ',';
+        big += "\"s3:Get";
+        big += std::to_string(i);
+        big += '"';
+    }
+    big += "]}}";
+    CHECK(scp_refusal(big).empty());
+    big.back() = ']';  // now malformed at the very end
+    CHECK(has(scp_refusal(big), "not valid JSON"));
+}
+
+TEST_CASE(
+    "policy documents: every truncation and many byte flips of a valid policy are answered, never crash") {
+    const std::string docs[] = {kFullAWSAccess, kDenyLeave,
+                                read_file(golden_dir() / "example4" / "0-1-E.json")};
+    for (const auto& doc : docs) {
+        for (std::size_t n = 0; n <= doc.size(); ++n) {
+            for (auto type : {PolicyType::SERVICE_CONTROL_POLICY, PolicyType::TAG_POLICY}) {
+                std::string cut = doc.substr(0, n);
+                try {
+                    policy::validate(type, cut);
+                } catch (const model::api_error& e) {
+                    CHECK(e.code() == error_code::MalformedPolicyDocumentException);
+                }
+                std::string flipped = doc;
+                if (n < flipped.size()) flipped[n] = static_cast<char>(flipped[n] ^ 0x5a);
+                try {
+                    policy::validate(type, flipped);
+                } catch (const model::api_error& e) {
+                    CHECK(e.code() == error_code::MalformedPolicyDocumentException);
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SCPs and RCPs
+
+TEST_CASE("policy documents: the SCPs of AWS and of the User Guide are accepted") {
+    CHECK(scp_refusal(kFullAWSAccess).empty());
+    CHECK(scp_refusal(kDenyLeave).empty());
+    // From the SCP syntax page: a single statement object, no Version.
+    CHECK(scp_refusal(
+              R"({"Statement":{"Sid":"AllowsAllActions","Effect":"Allow","Action":"*","Resource":"*"}})")
+              .empty());
+    // NotAction with a Condition (the page's "DenyAllOutsideEU").
+    CHECK(scp_refusal(R"({"Version":"2012-10-17","Statement":[{"Sid":"DenyAllOutsideEU","Effect":"Deny",
+        "NotAction":["cloudfront:*","iam:*","route53:*","support:*"],"Resource":"*",
+        "Condition":{"StringNotEquals":{"aws:RequestedRegion":["eu-central-1","eu-west-1"]}}}]})")
+              .empty());
+    // Resource ARNs with wildcards, on a Deny.
+    CHECK(scp_refusal(scp(R"("Effect":"Deny","Action":["iam:AttachRolePolicy","iam:DeleteRole"],
+        "Resource":["arn:aws:iam::*:role/role-to-deny"])"))
+              .empty());
+    // Since SCPs take the full IAM language: wildcards mid-action, NotResource, Allow with a Condition.
+    CHECK(
+        scp_refusal(scp(R"("Effect":"Deny","Action":"iam:*User","NotResource":"arn:aws:iam::*:user/admin")"))
+            .empty());
+    CHECK(scp_refusal(scp(R"("Effect":"Allow","Action":["organizations:*Organization","s3:Get?bject"],
+        "Resource":"*","Condition":{"ForAnyValue:StringLike":{"aws:PrincipalTag/team":"plat*"},
+        "StringEqualsIfExists":{"aws:RequestedRegion":"us-east-1"},"Bool":{"aws:SecureTransport":true},
+        "NumericLessThan":{"s3:max-keys":10},"Null":{"aws:TokenIssueTime":"true"}})"))
+              .empty());
+    CHECK(
+        scp_refusal(R"({"Version":"2012-10-17","Id":"guardrails","Statement":[{"Effect":"Allow","Action":"*",
+        "Resource":"*"}]})")
+            .empty());
+}
+
+TEST_CASE("policy documents: the SCP grammar's refusals name the problem and where it is") {
+    CHECK(has(
+        scp_refusal(R"({"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}})"),
+        R"(Version must be "2012-10-17")"));
+    CHECK(has(scp_refusal(R"({"Version":2012,"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}})"),
+              "Version"));
+    CHECK(has(scp_refusal(R"({"Version":"2012-10-17"})"), "no Statement"));
+    CHECK(has(scp_refusal(R"({"Statement":[]})"), "at least one statement"));
+    CHECK(has(scp_refusal(R"({"Statement":"Allow"})"), "Statement must be an object or an array of objects"));
+    CHECK(has(scp_refusal(R"({"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},"x"]})"),
+              "Statement[1] must be an object, not a string"));
+    CHECK(has(scp_refusal(R"({"Policy":1,"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}})"),
+              "Unknown top-level element \"Policy\""));
+    CHECK(has(scp_refusal(R"({"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
+        {"Effect":"allow","Action":"*","Resource":"*"}]})"),
+              R"(Statement[1].Effect must be "Allow" or "Deny")"));
+    CHECK(has(scp_refusal(scp(R"("Action":"*","Resource":"*")")), "Statement has no Effect"));
+    CHECK(has(scp_refusal(scp(R"("Effect":"Deny","Action":"*","NotAction":"s3:*","Resource":"*")")),
+              "Statement has both Action and NotAction"));
+    CHECK(has(scp_refusal(scp(R"("Effect":"Deny","Resource":"*")")),
+              "Statement has neither Action nor NotAction"));
+    CHECK(has(scp_refusal(scp(R"("Effect":"Deny","Action":["s3:Get*","s3 GetObject"],"Resource":"*")")),
+              R"(Statement.Action[1] "s3 GetObject" is not "*" or a "service:action" pattern)"));
+    CHECK(has(scp_refusal(scp(R"("Effect":"Deny","Action":"organizations:","Resource":"*")")),
+              "Statement.Action"));
+    CHECK(has(scp_refusal(scp(R"("Effect":"Deny","Action":":Leave","Resource":"*")")), "Statement.Action"));
+    CHECK(has(scp_refusal(scp(R"("Effect":"Deny","Action":[],"Resource":"*")")),
+              "Statement.Action must not be an empty array"));
+    CHECK(has(scp_refusal(scp(R"("Effect":"Deny","Action":[7],"Resource":"*")")),
+              "Statement.Action[0] must be a string, not a number"));
+    CHECK(has(scp_refusal(scp(R"("Effect":"Deny","Action":"*")")),
+              "Statement has neither Resource nor NotResource"));
+    CHECK(has(scp_refusal(scp(R"("Effect":"Deny","Action":"*","Resource":"*","NotResource":"*")")),
+              "both Resource and NotResource"));
+    CHECK(has(scp_refusal(scp(R"("Effect":"Deny","Action":"*","Resource":"my-bucket")")),
+              R"(Statement.Resource "my-bucket" is not "*" or an ARN)"));
+    CHECK(has(scp_refusal(scp(R"("Effect":"Deny","Principal":"*","Action":"*","Resource":"*")")),
+              "Statement.Principal is not supported in a service control policy"));
+    CHECK(has(scp_refusal(scp(R"("Effect":"Deny","NotPrincipal":{"AWS":"*"},"Action":"*","Resource":"*")")),
+              "Statement.NotPrincipal is not supported"));
+    CHECK(has(scp_refusal(scp(R"("Effect":"Deny","Action":"*","Resource":"*","Actions":"*")")),
+              "Statement has an unknown element \"Actions\""));
+    CHECK(has(scp_refusal(R"({"Statement":[{"Sid":"A","Effect":"Deny","Action":"*","Resource":"*"},
+        {"Sid":"A","Effect":"Deny","Action":"*","Resource":"*"}]})"),
+              R"(Statement[1].Sid "A" repeats the Sid of Statement[0])"));
+    CHECK(has(scp_refusal(scp(R"("Sid":1,"Effect":"Deny","Action":"*","Resource":"*")")),
+              "Statement.Sid must be"));
+    CHECK(has(scp_refusal(R"({"Id":["x"],"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}})"),
+              "Id must be a string"));
+}
+
+TEST_CASE("policy documents: Condition blocks are operator -> key -> value(s)") {
+    auto with = [](std::string_view condition) {
+        std::string s = R"("Effect":"Deny","Action":"*","Resource":"*","Condition":)";
+        s += condition;
+        return scp_refusal(scp(s));
+    };
+    CHECK(with(R"({"ArnNotLikeIfExists":{"aws:PrincipalArn":["arn:aws:iam::*:role/admin"]}})").empty());
+    CHECK(with(R"({"ForAllValues:StringEquals":{"aws:TagKeys":["a","b"]}})").empty());
+    CHECK(with("{}").empty());
+    CHECK(has(with(R"({"StringEqualz":{"a":"b"}})"),
+              R"(Statement.Condition has an unknown condition operator "StringEqualz")"));
+    CHECK(has(with(R"({"NullIfExists":{"a":"true"}})"), "unknown condition operator \"NullIfExists\""));
+    CHECK(has(with(R"({"ForSomeValues:StringEquals":{"a":"b"}})"), "unknown condition operator"));
+    CHECK(has(with(R"("aws:SourceIp")"), "Statement.Condition must be an object of condition operators"));
+    CHECK(has(with(R"({"StringEquals":"x"})"), "Statement.Condition.StringEquals must be an object"));
+    CHECK(has(with(R"({"StringEquals":{"aws:userid":null}})"),
+              "Statement.Condition.StringEquals.aws:userid must be a string, number or boolean"));
+    CHECK(has(with(R"({"StringEquals":{"aws:userid":[]}})"), "aws:userid must be"));
+    CHECK(has(with(R"({"StringEquals":{"":"x"}})"), "empty condition key"));
+}
+
+TEST_CASE(
+    "policy documents: RCPs need Principal \"*\", take no NotAction, and only RCPFullAWSAccess may Allow") {
+    CHECK(rcp_refusal(kRCPFullAWSAccess, false).empty());
+    CHECK(has(rcp_refusal(kRCPFullAWSAccess), "only the AWS-managed RCPFullAWSAccess may use"));
+    // The RCP syntax page's example.
+    const char* deny =
+        R"({"Statement":{"Effect":"Deny","Principal":"*","Action":"s3:PutBucketPublicAccessBlock",
+        "Resource":"*"}})";
+    CHECK(rcp_refusal(deny).empty());
+    CHECK(rcp_refusal(R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"*"},
+        "Action":"s3:*","NotResource":"arn:aws:s3:::public-*","Condition":{"BoolIfExists":
+        {"aws:SecureTransport":"false"}}}]})")
+              .empty());
+    CHECK(has(rcp_refusal(R"({"Statement":{"Effect":"Deny","Action":"s3:*","Resource":"*"}})"),
+              "Statement has no Principal"));
+    CHECK(
+        has(rcp_refusal(R"({"Statement":{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::111111111111:root"},
+        "Action":"s3:*","Resource":"*"}})"),
+            R"(Statement.Principal must be "*")"));
+    CHECK(has(
+        rcp_refusal(R"({"Statement":{"Effect":"Deny","Principal":"*","NotAction":"s3:*","Resource":"*"}})"),
+        "Statement.NotAction is not supported in a resource control policy"));
+    CHECK(has(rcp_refusal(R"({"Statement":{"Effect":"Deny","NotPrincipal":"*","Principal":"*","Action":"s3:*",
+        "Resource":"*"}})"),
+              "NotPrincipal is not supported"));
+    // SCP content is not an RCP, and the reverse.
+    CHECK(has(rcp_refusal(kFullAWSAccess, false), "no Principal"));
+    CHECK(has(scp_refusal(kRCPFullAWSAccess), "Principal is not supported"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Management policies: the grammar
+
+TEST_CASE("policy documents: management policies of every type, as their syntax pages write them") {
+    CHECK(tag_refusal(read_file(golden_dir() / "example1" / "1-1-B.json")).empty());
+    CHECK(refusal(PolicyType::SECURITYHUB_POLICY,
+                  R"({"securityhub":{"enable_in_regions":{"@@append":["ALL_SUPPORTED"],
+        "@@operators_allowed_for_child_policies":["@@all"]},"disable_in_regions":{"@@append":[],
+        "@@operators_allowed_for_child_policies":["@@all"]}}})")
+              .empty());
+    CHECK(refusal(PolicyType::AISERVICES_OPT_OUT_POLICY,
+                  R"({"services":{"@@operators_allowed_for_child_policies":
+        ["@@none"],"default":{"@@operators_allowed_for_child_policies":["@@none"],"opt_out_policy":
+        {"@@operators_allowed_for_child_policies":["@@none"],"@@assign":"optOut"}}}})")
+              .empty());
+    CHECK(refusal(PolicyType::BACKUP_POLICY,
+                  R"J({"plans":{"PII_Backup_Plan":{"regions":{"@@append":["us-east-1"]},
+        "rules":{"Hourly":{"schedule_expression":{"@@assign":"cron(0 5/1 ? * * *)"},
+        "start_backup_window_minutes":{"@@assign":"480"},"target_backup_vault_name":{"@@assign":"FortKnox"},
+        "lifecycle":{"delete_after_days":
+        {"@@assign":"35"}}}},"selections":{"tags":{"datatype":{"iam_role_arn":{"@@assign":
+        "arn:aws:iam::$account:role/MyIamRole"},"tag_key":{"@@assign":"dataType"},"tag_value":{"@@assign":
+        ["PII","RED"]}}}}}}})J")
+              .empty());
+    CHECK(refusal(PolicyType::DECLARATIVE_POLICY_EC2, R"({"ec2_attributes":{"exception_message":{"@@assign":
+        "Your custom error message.https://myURL"},"image_block_public_access":{"state":{"@@assign":
+        "block_new_sharing"}}}})")
+              .empty());
+    // Numbers and booleans are values too.
+    CHECK(refusal(PolicyType::BACKUP_POLICY,
+                  R"({"plans":{"p":{"lifecycle":{"delete_after_days":{"@@assign":35}},
+        "enabled":{"@@assign":true}}}})")
+              .empty());
+    // Each type's top-level key, and only its own.
+    for (const auto& r : policy::all_rules()) {
+        if (r.authorization) continue;
+        std::string doc = "{\"";
+        doc += r.top_key;
+        doc += R"(":{"setting":{"@@assign":"x"}}})";
+        CAPTURE(doc);
+        CHECK(refusal(r.type, doc).empty());
+        if (r.type != PolicyType::TAG_POLICY)
+            CHECK(has(tag_refusal(doc), R"(its only top-level key is "tags")"));
+    }
+}
+
+TEST_CASE("policy documents: the management grammar's refusals name the problem and where it is") {
+    CHECK(has(tag_refusal("{}"), R"(The policy has no top-level key "tags")"));
+    CHECK(has(tag_refusal(R"({"tags":{},"plans":{}})"), R"(Unknown top-level key "plans" in a TAG_POLICY)"));
+    CHECK(has(tag_refusal(R"({"tags":[]})"), "tags must be an object"));
+    CHECK(has(tag_refusal(R"({"tags":{"costcenter":{"tag_key":"CostCenter"}}})"),
+              "tags.costcenter.tag_key must be an object"));
+    CHECK(has(tag_refusal(R"({"tags":{"costcenter":{"tag_key":{"@@assing":"CostCenter"}}}})"),
+              R"(Unknown operator "@@assing" in tags.costcenter.tag_key)"));
+    CHECK(has(tag_refusal(R"({"tags":{"a":{"@@Assign":"x"}}})"), "Unknown operator \"@@Assign\""));
+    CHECK(has(tag_refusal(R"({"tags":{"a":{"tag_value":{"@@append":"Marketing"}}}})"),
+              "tags.a.tag_value.@@append must be an array: @@append works on lists only, not on a string"));
+    CHECK(has(tag_refusal(R"({"tags":{"a":{"tag_value":{"@@remove":{"x":1}}}}})"),
+              "@@remove must be an array"));
+    CHECK(has(tag_refusal(R"({"tags":{"a":{"tag_key":{"@@assign":null}}}})"),
+              "tags.a.tag_key.@@assign must be a string, number, boolean or array, not null"));
+    CHECK(has(tag_refusal(R"({"tags":{"a":{"tag_key":{"@@assign":{"x":"y"}}}}})"), "written as nested keys"));
+    CHECK(has(tag_refusal(R"({"tags":{"a":{"tag_value":{"@@assign":["x",["y"]]}}}})"),
+              "tags.a.tag_value.@@assign[1] must be a string, number or boolean, not an array"));
+    for (const char* bad : {R"(["@@all","@@none"])", R"(["@@append","@@none"])", R"(["@@replace"])", "[]",
+                            R"("@@none")", "[1]"}) {
+        std::string doc = R"({"tags":{"a":{"@@operators_allowed_for_child_policies":)";
+        doc += bad;
+        doc += "}}}";
+        CAPTURE(doc);
+        CHECK(has(tag_refusal(doc), "tags.a.@@operators_allowed_for_child_policies must be"));
+    }
+    CHECK(has(tag_refusal(R"({"tags":{"@@assign":"x"}})"), "tags holds settings, not a value"));
+    CHECK(has(tag_refusal(R"({"tags":{"":{"@@assign":"x"}}})"), "tags has an empty key"));
+    // The User Guide's example 3 as printed: enforced_for nested beside tag_value's @@remove.
+    std::string m = tag_refusal(read_file(golden_dir() / "example3" / "D-as-printed.json"));
+    CHECK(has(m,
+              "tags.costcenter.tag_value has both the value operator @@remove and the nested setting "
+              "\"enforced_for\""));
+    // An SCP is not a management policy.
+    CHECK(has(tag_refusal(kFullAWSAccess), "Unknown top-level key \"Version\""));
+    // Long keys are cut in messages.
+    std::string long_key(5'000, 'k');
+    m = tag_refusal(R"({"tags":{"a":{")" + std::string("@@") + long_key + R"(":1}}})");
+    CHECK(m.size() < 300);
+    CHECK(has(m, "...\""));
 }

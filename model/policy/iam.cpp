@@ -1,0 +1,303 @@
+// Authorization policies: the IAM policy grammar as SCPs and RCPs take it.
+//
+// Sources: the User Guide's "SCP syntax" and "RCP syntax" pages; since 19 September 2025 SCPs take
+// the full IAM language (AWS Security Blog, "... service control policies now support full IAM
+// language"): Condition, resource ARNs and NotAction in Allow statements, wildcards anywhere in an
+// action, NotResource. The IAM User Guide's "IAM JSON policy element reference" and "Policy
+// evaluation logic" for the rest.
+#include <algorithm>
+#include <array>
+#include <map>
+
+#include "model/policy/internal.hpp"
+
+namespace localorgs::model::policy {
+namespace detail {
+namespace {
+
+using api::PolicyType;
+
+bool is_rcp(PolicyType t) {
+    return t == PolicyType::RESOURCE_CONTROL_POLICY;
+}
+std::string_view grammar_name(PolicyType t) {
+    return is_rcp(t) ? "a resource control policy" : "a service control policy";
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) {
+    return s.substr(0, prefix.size()) == prefix;
+}
+bool ends_with(std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+bool is_alnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// "*", or "service:Action" where the service prefix is letters, digits and hyphens ("s3",
+// "execute-api") and the action letters and digits with * and ? anywhere (the IAM User Guide's
+// "IAM JSON policy elements: Action").
+bool is_action_pattern(std::string_view s) {
+    if (s == "*") return true;
+    auto colon = s.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == s.size()) return false;
+    auto service = s.substr(0, colon), action = s.substr(colon + 1);
+    bool service_ok =
+        std::all_of(service.begin(), service.end(), [](char c) { return is_alnum(c) || c == '-'; });
+    bool action_ok = std::all_of(action.begin(), action.end(), [](char c) {
+        return is_alnum(c) || c == '*' || c == '?' || c == '-' || c == '_';
+    });
+    return service_ok && action_ok;
+}
+
+// "*", or an ARN: "arn:partition:service:region:account:resource", any part wildcarded ("IAM JSON
+// policy elements: Resource": "must be in ARN format or *").
+bool is_resource_pattern(std::string_view s) {
+    return s == "*" || (starts_with(s, "arn:") && std::count(s.begin(), s.end(), ':') >= 5);
+}
+
+// The IAM User Guide's "IAM JSON policy elements: Condition operators": each may end in
+// "IfExists" (but Null) and be qualified with "ForAllValues:" or "ForAnyValue:" for multivalued keys.
+bool is_condition_operator(std::string_view op) {
+    // clang-format off
+    static constexpr std::string_view kOperators[] = {
+        "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
+        "StringLike", "StringNotLike",
+        "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals",
+        "NumericGreaterThan", "NumericGreaterThanEquals",
+        "DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals",
+        "DateGreaterThan", "DateGreaterThanEquals",
+        "Bool", "BinaryEquals", "IpAddress", "NotIpAddress",
+        "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "Null"};
+    // clang-format on
+    for (std::string_view q : {"ForAllValues:", "ForAnyValue:"})
+        if (starts_with(op, q)) op.remove_prefix(q.size());
+    if (ends_with(op, "IfExists")) {
+        op.remove_suffix(std::string_view("IfExists").size());
+        if (op == "Null") return false;
+    }
+    return std::find(std::begin(kOperators), std::end(kOperators), op) != std::end(kOperators);
+}
+
+// A string or a non-empty array of strings (Action, Resource and their Not forms), each of which
+// `valid` accepts; `what` says what they must be.
+template <class Valid>
+std::vector<std::string> string_list(const Json& v, const std::string& path, Valid valid,
+                                     std::string_view what) {
+    std::vector<std::string> out;
+    auto take = [&](const Json& item, const std::string& where) {
+        if (!item.is_string()) {
+            std::string m = where;
+            m += " must be a string, not ";
+            m += kind(item);
+            m += '.';
+            malformed(std::move(m));
+        }
+        const auto& s = item.get_ref<const std::string&>();
+        if (!valid(s)) {
+            std::string m = where;
+            m += ' ';
+            m += in_quotes(s);
+            m += " is not ";
+            m += what;
+            m += '.';
+            malformed(std::move(m));
+        }
+        out.push_back(s);
+    };
+    if (v.is_array()) {
+        if (v.empty()) malformed(path + " must not be an empty array.");
+        for (std::size_t i = 0; i < v.size(); ++i) take(v[i], at(path, i));
+    } else {
+        take(v, path);
+    }
+    return out;
+}
+
+// Condition: { operator: { key: value or [values] } }.
+void check_condition(const Json& v, const std::string& path) {
+    if (!v.is_object()) malformed(path + " must be an object of condition operators.");
+    for (const auto& [op, block] : v.items()) {
+        std::string where = at(path, op);
+        if (!is_condition_operator(op)) {
+            std::string m = path;
+            m += " has an unknown condition operator ";
+            m += in_quotes(op);
+            m += '.';
+            malformed(std::move(m));
+        }
+        if (!block.is_object()) malformed(where + " must be an object of condition keys and values.");
+        for (const auto& [key, value] : block.items()) {
+            if (key.empty()) malformed(where + " has an empty condition key.");
+            std::string at_key = at(where, key);
+            bool ok = is_scalar(value) || (value.is_array() && !value.empty() &&
+                                           std::all_of(value.begin(), value.end(), is_scalar));
+            if (!ok)
+                malformed(at_key + " must be a string, number or boolean, or a non-empty array of them.");
+        }
+    }
+}
+
+// RCPs apply to every principal that reaches the account's resources; the User Guide's RCP syntax
+// page writes Principal as "*" [I: {"AWS": "*"}, IAM's other spelling of everyone, is accepted too].
+void check_principal(const Json& v, const std::string& path) {
+    auto everyone = [](const Json& p) { return p == "*" || (p.is_array() && p.size() == 1 && p[0] == "*"); };
+    bool ok = v == "*" || (v.is_object() && v.size() == 1 && v.contains("AWS") && everyone(v["AWS"]));
+    if (!ok) malformed(path + R"( must be "*" (or {"AWS": "*"}): an RCP applies to every principal.)");
+}
+
+class StatementReader {
+public:
+    StatementReader(PolicyType type, bool customer) : type_(type), customer_(customer) {}
+
+    Statement read(const Json& st, const std::string& path) {
+        if (!st.is_object()) {
+            std::string m = path;
+            m += " must be an object, not ";
+            m += kind(st);
+            m += '.';
+            malformed(std::move(m));
+        }
+        for (const auto& [key, value] : st.items()) check_element(key, path);
+        Statement out;
+        out.allow = read_effect(st, path);
+        read_actions(st, path, out);
+        read_resources(st, path, out);
+        if (st.contains("Condition")) {
+            check_condition(st["Condition"], at(path, "Condition"));
+            out.conditional = true;
+        }
+        if (is_rcp(type_)) {
+            if (!st.contains("Principal")) malformed(path + R"( has no Principal; an RCP names "*".)");
+            check_principal(st["Principal"], at(path, "Principal"));
+        }
+        read_sid(st, path);
+        return out;
+    }
+
+private:
+    void check_element(const std::string& key, const std::string& path) const {
+        static constexpr std::array<std::string_view, 7> kCommon{
+            "Sid", "Effect", "Action", "Resource", "NotResource", "Condition", "NotAction"};
+        bool known = std::find(kCommon.begin(), kCommon.end(), key) != kCommon.end();
+        bool unsupported = key == "NotPrincipal" || (key == "Principal" && !is_rcp(type_)) ||
+                           (key == "NotAction" && is_rcp(type_));
+        if (unsupported) {
+            std::string m = at(path, key);
+            m += " is not supported in ";
+            m += grammar_name(type_);
+            m += '.';
+            malformed(std::move(m));
+        }
+        if (known || key == "Principal") return;
+        std::string m = path;
+        m += " has an unknown element ";
+        m += in_quotes(key);
+        m += is_rcp(type_)
+                 ? "; a statement has Sid, Effect, Principal, Action, Resource or NotResource, Condition."
+                 : "; a statement has Sid, Effect, Action or NotAction, Resource or NotResource, Condition.";
+        malformed(std::move(m));
+    }
+
+    bool read_effect(const Json& st, const std::string& path) const {
+        if (!st.contains("Effect")) malformed(path + R"( has no Effect; it must be "Allow" or "Deny".)");
+        const Json& e = st["Effect"];
+        if (e != "Allow" && e != "Deny") malformed(at(path, "Effect") + R"( must be "Allow" or "Deny".)");
+        bool allow = e == "Allow";
+        // The RCP syntax page: "The effect of Allow is only supported for the RCPFullAWSAccess policy".
+        if (allow && is_rcp(type_) && customer_)
+            malformed(at(path, "Effect") + R"( is "Allow", which only the AWS-managed RCPFullAWSAccess may )"
+                                           "use; an RCP you write can only Deny.");
+        return allow;
+    }
+
+    static void read_actions(const Json& st, const std::string& path, Statement& out) {
+        bool action = st.contains("Action"), not_action = st.contains("NotAction");
+        if (action && not_action)
+            malformed(path + " has both Action and NotAction; a statement takes one of them.");
+        if (!action && !not_action)
+            malformed(path + " has neither Action nor NotAction; a statement needs one.");
+        std::string_view name = action ? "Action" : "NotAction";
+        out.not_action = not_action;
+        out.actions = string_list(st[std::string(name)], at(path, name), is_action_pattern,
+                                  R"("*" or a "service:action" pattern)");
+    }
+
+    // "Statements must include either a Resource or a NotResource element" (the IAM User Guide's
+    // "IAM JSON policy elements: Resource"), as SCPs have since they take the full IAM language.
+    static void read_resources(const Json& st, const std::string& path, Statement& out) {
+        bool resource = st.contains("Resource"), not_resource = st.contains("NotResource");
+        if (resource && not_resource)
+            malformed(path + " has both Resource and NotResource; a statement takes one of them.");
+        if (!resource && !not_resource)
+            malformed(path + " has neither Resource nor NotResource; a statement needs one.");
+        std::string_view name = resource ? "Resource" : "NotResource";
+        out.not_resource = not_resource;
+        out.resources =
+            string_list(st[std::string(name)], at(path, name), is_resource_pattern, R"("*" or an ARN)");
+    }
+
+    // "In IAM, the Sid value must be unique within a JSON policy" (IAM JSON policy elements: Sid).
+    void read_sid(const Json& st, const std::string& path) {
+        if (!st.contains("Sid")) return;
+        const Json& sid = st["Sid"];
+        if (!sid.is_string()) malformed(at(path, "Sid") + " must be a string.");
+        auto [it, fresh] = sids_.emplace(sid.get<std::string>(), path);
+        if (!fresh) {
+            std::string m = at(path, "Sid");
+            m += ' ';
+            m += in_quotes(it->first);
+            m += " repeats the Sid of ";
+            m += it->second;
+            m += "; Sids must be unique within a policy.";
+            malformed(std::move(m));
+        }
+    }
+
+    PolicyType type_;
+    bool customer_;
+    std::map<std::string, std::string> sids_;  // Sid -> the statement that has it
+};
+
+void check_top_level(PolicyType type, const Json& doc) {
+    for (const auto& [key, value] : doc.items()) {
+        if (key == "Version" || key == "Statement" || key == "Id") continue;
+        std::string m = "Unknown top-level element ";
+        m += in_quotes(key);
+        m += " in ";
+        m += grammar_name(type);
+        m += R"(; it has "Version", "Id" and "Statement".)";
+        malformed(std::move(m));
+    }
+    // Both syntax pages: "Every SCP [RCP] must include a Version element with the value
+    // "2012-10-17"" -- yet their own examples leave it out, so [I] it may be absent; when present
+    // it is that value. IAM's older "2008-10-17" is refused: these pages name only the current one.
+    if (doc.contains("Version") && doc["Version"] != "2012-10-17")
+        malformed(R"(Version must be "2012-10-17".)");
+    if (doc.contains("Id") && !doc["Id"].is_string()) malformed("Id must be a string.");
+}
+
+}  // namespace
+
+std::vector<Statement> read_statements(PolicyType type, const Json& doc, bool customer) {
+    check_top_level(type, doc);
+    if (!doc.contains("Statement")) malformed("The policy has no Statement.");
+    const Json& st = doc["Statement"];
+    StatementReader reader(type, customer);
+    std::vector<Statement> out;
+    if (st.is_object()) {
+        out.push_back(reader.read(st, "Statement"));
+    } else if (st.is_array()) {
+        if (st.empty()) malformed("Statement must hold at least one statement.");
+        for (std::size_t i = 0; i < st.size(); ++i) out.push_back(reader.read(st[i], at("Statement", i)));
+    } else {
+        std::string m = "Statement must be an object or an array of objects, not ";
+        m += kind(st);
+        m += '.';
+        malformed(std::move(m));
+    }
+    return out;
+}
+
+}  // namespace detail
+}  // namespace localorgs::model::policy
