@@ -446,3 +446,262 @@ TEST_CASE("policy documents: the management grammar's refusals name the problem 
     CHECK(m.size() < 300);
     CHECK(has(m, "...\""));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Effective policies
+
+namespace {
+
+nlohmann::json json(std::string_view text) {
+    return nlohmann::json::parse(text);
+}
+
+// A case directory of golden/policy_inheritance/ (see its README): its levels and expected result.
+struct GoldenCase {
+    std::vector<std::string> names;  // policy ids, kept alive for Applied
+    std::vector<std::string> contents;
+    std::map<std::pair<int, int>, std::size_t> placement;  // (level, order) -> index
+    std::string expected;
+
+    Levels levels() const {
+        Levels out;
+        for (const auto& [at, i] : placement) {
+            if (static_cast<std::size_t>(at.first) >= out.size()) out.resize(at.first + 1);
+            out[at.first].push_back(Applied{names[i], contents[i]});
+        }
+        return out;
+    }
+};
+
+GoldenCase load_case(const std::filesystem::path& dir) {
+    GoldenCase c;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        std::string file = entry.path().filename().string();
+        if (file == "expected.json") {
+            c.expected = read_file(entry.path());
+            continue;
+        }
+        int level = 0, order = 0;
+        char name[64] = {};
+        if (std::sscanf(file.c_str(), "%d-%d-%63[^.].json", &level, &order, name) != 3) continue;
+        c.placement[{level, order}] = c.names.size();
+        c.names.emplace_back(name);
+        c.contents.push_back(read_file(entry.path()));
+    }
+    return c;
+}
+
+// Levels of management policies from JSON texts: one inner list per level, ids "p-L<level>N<n>".
+class Tree {
+public:
+    explicit Tree(std::initializer_list<std::vector<std::string>> levels) {
+        for (const auto& l : levels) add_level(l);
+    }
+    void add_level(std::vector<std::string> texts) {
+        std::vector<std::string> ids;
+        for (std::size_t n = 0; n < texts.size(); ++n) {
+            std::string id = "p-L";
+            id += std::to_string(texts_.size());
+            id += 'N';
+            id += std::to_string(n);
+            ids.push_back(std::move(id));
+        }
+        texts_.push_back(std::move(texts));
+        ids_.push_back(std::move(ids));
+    }
+    Levels levels() const {
+        Levels out(texts_.size());
+        for (std::size_t l = 0; l < texts_.size(); ++l)
+            for (std::size_t n = 0; n < texts_[l].size(); ++n)
+                out[l].push_back(Applied{ids_[l][n], texts_[l][n]});
+        return out;
+    }
+
+private:
+    std::vector<std::vector<std::string>> texts_, ids_;
+};
+
+nlohmann::json effective_json(PolicyType type, const Tree& tree) {
+    auto e = policy::effective(type, tree.levels());
+    REQUIRE(e.has_value());
+    return json(*e);
+}
+
+}  // namespace
+
+TEST_CASE("policy documents: the User Guide's six inheritance examples, as golden files") {
+    std::vector<std::filesystem::path> dirs;
+    for (const auto& entry : std::filesystem::directory_iterator(golden_dir()))
+        if (entry.is_directory()) dirs.push_back(entry.path());
+    std::sort(dirs.begin(), dirs.end());
+    REQUIRE(dirs.size() == 7);  // examples 1-6, and example 5 with a child policy
+    for (const auto& dir : dirs) {
+        CAPTURE(dir.filename().string());
+        GoldenCase c = load_case(dir);
+        REQUIRE(!c.expected.empty());
+        REQUIRE(!c.names.empty());
+        for (const auto& content : c.contents) CHECK(tag_refusal(content).empty());
+        auto e = policy::effective(PolicyType::TAG_POLICY, c.levels());
+        REQUIRE(e.has_value());
+        CAPTURE(*e);
+        CHECK(json(*e) == json(c.expected));
+        CHECK(policy::effective_errors(PolicyType::TAG_POLICY, c.levels()).empty());
+    }
+}
+
+TEST_CASE("policy documents: the effective policy is compact JSON with settings in first-written order") {
+    GoldenCase c = load_case(golden_dir() / "example1");
+    CHECK(policy::effective(PolicyType::TAG_POLICY, c.levels()) ==
+          R"({"tags":{"costcenter":{"tag_key":"CostCenter","tag_value":["Sandbox"],)"
+          R"("enforced_for":["redshift:*","dynamodb:table"]}}})");
+    // Non-ASCII values come back as they went in (UTF-8, not \u escapes).
+    Tree t({{R"({"tags":{"k":{"tag_value":{"@@assign":["Entwicklung","Qualität"]}}}})"}});
+    CHECK(policy::effective(PolicyType::TAG_POLICY, t.levels()) ==
+          R"({"tags":{"k":{"tag_value":["Entwicklung","Qualität"]}}})");
+}
+
+TEST_CASE(
+    "policy documents: no policy, no effective policy; policies without values leave the top-level key") {
+    CHECK(!policy::effective(PolicyType::TAG_POLICY, {}).has_value());
+    CHECK(!policy::effective(PolicyType::TAG_POLICY, Levels{{}, {}, {}}).has_value());
+    CHECK(policy::effective_errors(PolicyType::SECURITYHUB_POLICY, Levels{{}, {}}).empty());
+    Tree only_control(
+        {{R"({"tags":{"k":{"tag_value":{"@@operators_allowed_for_child_policies":["@@none"]}}}})"}});
+    CHECK(policy::effective(PolicyType::TAG_POLICY, only_control.levels()) == R"({"tags":{}})");
+    // SCPs and RCPs have no effective policy: asking is a programming error.
+    CHECK_THROWS_AS(policy::effective(PolicyType::SERVICE_CONTROL_POLICY, {}), std::logic_error);
+    CHECK_THROWS_AS(policy::effective_errors(PolicyType::RESOURCE_CONTROL_POLICY, {}), std::logic_error);
+}
+
+TEST_CASE("policy documents: emptied lists vanish; lists set empty stay; a later append brings one back") {
+    Tree t({{R"({"tags":{"k":{"tag_value":{"@@assign":["a","b"]},"enforced_for":{"@@assign":[]}}}})"},
+            {R"({"tags":{"k":{"tag_value":{"@@remove":["a","b","z"]}}}})"}});
+    CHECK(effective_json(PolicyType::TAG_POLICY, t) == json(R"({"tags":{"k":{"enforced_for":[]}}})"));
+    t.add_level({R"({"tags":{"k":{"tag_value":{"@@append":["c"]}}}})"});
+    CHECK(effective_json(PolicyType::TAG_POLICY, t) ==
+          json(R"({"tags":{"k":{"tag_value":["c"],"enforced_for":[]}}})"));
+    // Removing from what was never set does nothing, appending twice adds once.
+    Tree u({{R"({"tags":{"k":{"tag_value":{"@@remove":["x"]},"enforced_for":{"@@append":["a","a"]}}}})"},
+            {R"({"tags":{"k":{"enforced_for":{"@@append":["a","b"]}}}})"}});
+    CHECK(effective_json(PolicyType::TAG_POLICY, u) == json(R"({"tags":{"k":{"enforced_for":["a","b"]}}})"));
+}
+
+TEST_CASE("policy documents: a child-control list binds the levels below, never its own level") {
+    // At the root P1 locks tag_value, yet P2 (same level) still appends; the OU's operators are ignored.
+    Tree t({{R"({"tags":{"k":{"tag_value":{"@@operators_allowed_for_child_policies":["@@none"],
+                                  "@@assign":["a"]}}}})",
+             R"({"tags":{"k":{"tag_value":{"@@append":["b"]}}}})"},
+            {R"({"tags":{"k":{"tag_value":{"@@append":["c"]}}}})",
+             R"({"tags":{"k":{"tag_value":{"@@assign":["d"]}}}})"}});
+    CHECK(effective_json(PolicyType::TAG_POLICY, t) == json(R"({"tags":{"k":{"tag_value":["a","b"]}}})"));
+}
+
+TEST_CASE("policy documents: an inherited restriction cannot be widened below") {
+    Tree t({{R"({"tags":{"k":{"tag_value":{"@@operators_allowed_for_child_policies":["@@append"],
+                                  "@@assign":["a"]}}}})"},
+            {R"({"tags":{"k":{"tag_value":{"@@operators_allowed_for_child_policies":["@@all"],
+                                  "@@append":["b"]}}}})"},
+            {R"({"tags":{"k":{"tag_value":{"@@assign":["z"],"@@remove":["a"],"@@append":["c"]}}}})"}});
+    CHECK(effective_json(PolicyType::TAG_POLICY, t) == json(R"({"tags":{"k":{"tag_value":["a","b","c"]}}})"));
+}
+
+TEST_CASE("policy documents: a lock on an inner setting covers everything under it") {
+    // Backup-style: the plan is locked at the root; an OU can neither change nor add inside it,
+    // but may add a plan of its own.
+    Tree t({{R"J({"plans":{"p1":{"@@operators_allowed_for_child_policies":["@@none"],
+                "regions":{"@@assign":["us-east-1"]},"rules":{"daily":{
+                  "schedule_expression":{"@@assign":"cron(0 5 * * ? *)"}}}}}})J"},
+            {R"J({"plans":{"p1":{"regions":{"@@append":["eu-west-1"]},"rules":{"hourly":{
+                  "schedule_expression":{"@@assign":"rate(1 hour)"}}}},
+                "p2":{"regions":{"@@assign":["eu-west-1"]}}}})J"}});
+    CHECK(effective_json(PolicyType::BACKUP_POLICY, t) == json(
+                                                              R"J({"plans":{"p1":{"regions":["us-east-1"],
+                   "rules":{"daily":{"schedule_expression":"cron(0 5 * * ? *)"}}},
+                   "p2":{"regions":["eu-west-1"]}}})J"));
+}
+
+TEST_CASE(
+    "policy documents: the first @@assign at a level wins, for values and lists; a lower level overrides") {
+    Tree t({{R"({"tags":{"k":{"tag_key":{"@@assign":"First"},"tag_value":{"@@assign":["a"]}}}})",
+             R"({"tags":{"k":{"tag_key":{"@@assign":"Second"},
+                        "tag_value":{"@@assign":["b"],"@@append":["c"]}}}})"}});
+    CHECK(effective_json(PolicyType::TAG_POLICY, t) ==
+          json(R"({"tags":{"k":{"tag_key":"First","tag_value":["a","c"]}}})"));
+    t.add_level({R"({"tags":{"k":{"tag_key":{"@@assign":"Third"}}}})"});
+    CHECK(effective_json(PolicyType::TAG_POLICY, t)["tags"]["k"]["tag_key"] == "Third");
+}
+
+TEST_CASE(
+    "policy documents: operators that do not fit the setting are ignored and reported with their policies") {
+    Tree t({{R"({"tags":{"k":{"tag_key":{"@@assign":"Key"},"tag_value":{"sub":{"@@assign":"x"}}}}})"},
+            {R"({"tags":{"k":{"tag_key":{"@@append":["more"]},"tag_value":{"@@assign":["flat"]}}}})"}});
+    CHECK(effective_json(PolicyType::TAG_POLICY, t) ==
+          json(R"({"tags":{"k":{"tag_key":"Key","tag_value":{"sub":"x"}}}})"));
+    auto errors = policy::effective_errors(PolicyType::TAG_POLICY, t.levels());
+    REQUIRE(errors.size() == 2);
+    CHECK(errors[0].code == "ELEMENT_TYPE_MISMATCH");
+    CHECK(errors[0].path == "tags.k.tag_key");
+    CHECK(has(errors[0].message, "holds a single value, so @@append"));
+    CHECK(errors[0].contributing_policies == std::vector<std::string>{"p-L0N0", "p-L1N0"});
+    CHECK(errors[1].path == "tags.k.tag_value");
+    CHECK(has(errors[1].message, "holds nested settings, so @@assign is ignored"));
+    // And the reverse: nested settings under a value.
+    Tree r({{R"({"tags":{"k":{"tag_value":{"@@assign":"x"}}}})"},
+            {R"({"tags":{"k":{"tag_value":{"sub":{"@@assign":"y"}}}}})"}});
+    CHECK(effective_json(PolicyType::TAG_POLICY, r) == json(R"({"tags":{"k":{"tag_value":"x"}}})"));
+    errors = policy::effective_errors(PolicyType::TAG_POLICY, r.levels());
+    REQUIRE(errors.size() == 1);
+    CHECK(has(errors[0].message, "holds a value, so the settings nested under it are ignored"));
+}
+
+TEST_CASE(
+    "policy documents: effective-policy validation: Security Hub's region lists, and too many elements") {
+    const char* both =
+        R"({"securityhub":{"enable_in_regions":{"@@assign":["ALL_SUPPORTED"]},
+            "disable_in_regions":{"@@assign":[]}}})";
+    CHECK(policy::effective_errors(PolicyType::SECURITYHUB_POLICY, Tree({{both}}).levels()).empty());
+    CHECK(effective_json(PolicyType::SECURITYHUB_POLICY, Tree({{both}})) ==
+          json(R"({"securityhub":{"enable_in_regions":["ALL_SUPPORTED"],"disable_in_regions":[]}})"));
+
+    Tree missing({{R"({"securityhub":{"enable_in_regions":{"@@append":["us-east-1"]}}})"},
+                  {R"({"securityhub":{"enable_in_regions":{"@@append":["eu-west-1"]}}})"}});
+    auto errors = policy::effective_errors(PolicyType::SECURITYHUB_POLICY, missing.levels());
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].code == "ELEMENT_MISSING");
+    CHECK(errors[0].path == "securityhub.disable_in_regions");
+    CHECK(errors[0].contributing_policies == std::vector<std::string>{"p-L0N0", "p-L1N0"});
+
+    // Each feature needs both lists too; a list emptied by @@remove still counts.
+    Tree features({{R"({"securityhub":{"enable_in_regions":{"@@assign":["us-east-1"]},
+                   "disable_in_regions":{"@@assign":["eu-west-1"]},
+                   "features":{"cspm":{"enable_in_regions":{"@@assign":["us-east-1"]}}}}})"},
+                   {R"({"securityhub":{"disable_in_regions":{"@@remove":["eu-west-1"]}}})"}});
+    errors = policy::effective_errors(PolicyType::SECURITYHUB_POLICY, features.levels());
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].path == "securityhub.features.cspm.disable_in_regions");
+
+    // Over 100 elements in one list, from two policies.
+    std::string a = R"({"tags":{"k":{"tag_value":{"@@assign":[)",
+                b = R"({"tags":{"k":{"tag_value":{"@@append":[)";
+    for (int i = 0; i < 60; ++i) {
+        a += (i ? ",\"a" : "\"a") + std::to_string(i) + "\"";
+        b += (i ? ",\"b" : "\"b") + std::to_string(i) + "\"";
+    }
+    a += "]}}}}";
+    b += "]}}}}";
+    Tree many({{a}, {b}});
+    errors = policy::effective_errors(PolicyType::TAG_POLICY, many.levels());
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].code == "ELEMENTS_TOO_MANY");
+    CHECK(errors[0].path == "tags.k.tag_value");
+    CHECK(has(errors[0].message, "has 120 elements; at most 100"));
+    CHECK(errors[0].contributing_policies == std::vector<std::string>{"p-L0N0", "p-L1N0"});
+    CHECK(policy::effective_errors(PolicyType::TAG_POLICY, Tree({{a}}).levels()).empty());
+}
+
+TEST_CASE("policy documents: keys that only carried child-control lists do not make a setting a container") {
+    Tree t({{R"({"tags":{"k":{"tag_value":{"x":{"@@operators_allowed_for_child_policies":["@@none"]}}}}})"},
+            {R"({"tags":{"k":{"tag_value":{"@@assign":["a"]}}}})"}});
+    CHECK(effective_json(PolicyType::TAG_POLICY, t) == json(R"({"tags":{"k":{"tag_value":["a"]}}})"));
+    CHECK(policy::effective_errors(PolicyType::TAG_POLICY, t.levels()).empty());
+}
