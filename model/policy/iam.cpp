@@ -1,4 +1,5 @@
-// Authorization policies: the IAM policy grammar as SCPs and RCPs take it.
+// Authorization policies: the IAM policy grammar as SCPs and RCPs take it, and how SCPs decide a
+// member account's call.
 //
 // Sources: the User Guide's "SCP syntax" and "RCP syntax" pages; since 19 September 2025 SCPs take
 // the full IAM language (AWS Security Blog, "... service control policies now support full IAM
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <unordered_map>
 
 #include "model/policy/internal.hpp"
 
@@ -277,6 +279,43 @@ void check_top_level(PolicyType type, const Json& doc) {
     if (doc.contains("Id") && !doc["Id"].is_string()) malformed("Id must be a string.");
 }
 
+// IAM's wildcard matching: * any run of characters (also none), ? exactly one.
+bool wildcard_match(std::string_view pattern, std::string_view text, bool icase) {
+    auto same = [icase](char a, char b) {
+        auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+        return icase ? lower(a) == lower(b) : a == b;
+    };
+    std::size_t p = 0, t = 0, star = std::string_view::npos, resume = 0;
+    while (t < text.size()) {
+        if (p < pattern.size() && pattern[p] == '*') {
+            star = p++;
+            resume = t;
+        } else if (p < pattern.size() && (pattern[p] == '?' || same(pattern[p], text[t]))) {
+            ++p, ++t;
+        } else if (star != std::string_view::npos) {
+            p = star + 1;  // let the last * swallow one more character
+            t = ++resume;
+        } else {
+            return false;
+        }
+    }
+    while (p < pattern.size() && pattern[p] == '*') ++p;
+    return p == pattern.size();
+}
+
+bool matches_any(const std::vector<std::string>& patterns, std::string_view text, bool icase) {
+    return std::any_of(patterns.begin(), patterns.end(),
+                       [&](const std::string& p) { return wildcard_match(p, text, icase); });
+}
+
+// Action names are case-insensitive in IAM ("IAM JSON policy elements: Action"); ARNs are not.
+bool action_matches(const Statement& st, std::string_view action) {
+    return matches_any(st.actions, action, true) != st.not_action;
+}
+bool resource_matches(const Statement& st, std::string_view resource) {
+    return matches_any(st.resources, resource, false) != st.not_resource;
+}
+
 }  // namespace
 
 std::vector<Statement> read_statements(PolicyType type, const Json& doc, bool customer) {
@@ -299,5 +338,52 @@ std::vector<Statement> read_statements(PolicyType type, const Json& doc, bool cu
     return out;
 }
 
+namespace {
+
+// The statements of an SCP, read once per thread and kept: every call of a member account
+// evaluates the SCPs on its path, and they change far less often than they are read. Keyed by
+// content, so an updated policy is a new entry; per thread, so readers share no lock. Bounded:
+// past kCached documents the cache starts again.
+const std::vector<Statement>& scp_statements(std::string_view content) {
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    constexpr std::size_t kCached = 256;
+    thread_local std::unordered_map<std::string, std::vector<Statement>, Hash, std::equal_to<>> cache;
+    if (auto it = cache.find(content); it != cache.end()) return it->second;
+    auto statements = read_statements(PolicyType::SERVICE_CONTROL_POLICY, parse_object(content), true);
+    if (cache.size() >= kCached) cache.clear();
+    return cache.emplace(std::string(content), std::move(statements)).first->second;
+}
+
+}  // namespace
 }  // namespace detail
+
+// The User Guide's "SCP evaluation": at every level from the root down to the account an SCP must
+// allow the action, and an explicit Deny in any of them wins. With several resources each must be
+// allowed at every level, and a Deny of any one denies the call.
+Decision evaluate(const Levels& scps, std::string_view action, std::span<const std::string> resources,
+                  EvaluationOptions options) {
+    static const std::string kAny = "*";  // a call that names no resource acts on "*"
+    if (resources.empty()) resources = std::span(&kAny, 1);
+    bool every_level_allows = true;
+    for (const auto& level : scps) {
+        std::vector<bool> allowed(resources.size(), false);
+        for (const Applied& policy : level) {
+            for (const auto& st : detail::scp_statements(policy.content)) {
+                if (st.conditional && !options.conditions_match) continue;
+                if (!detail::action_matches(st, action)) continue;
+                for (std::size_t i = 0; i < resources.size(); ++i) {
+                    if (!detail::resource_matches(st, resources[i])) continue;
+                    if (!st.allow) return Decision::explicit_deny;
+                    allowed[i] = true;
+                }
+            }
+        }
+        if (std::find(allowed.begin(), allowed.end(), false) != allowed.end()) every_level_allows = false;
+    }
+    return every_level_allows ? Decision::allowed : Decision::implicit_deny;
+}
+
 }  // namespace localorgs::model::policy

@@ -705,3 +705,159 @@ TEST_CASE("policy documents: keys that only carried child-control lists do not m
     CHECK(effective_json(PolicyType::TAG_POLICY, t) == json(R"({"tags":{"k":{"tag_value":["a"]}}})"));
     CHECK(policy::effective_errors(PolicyType::TAG_POLICY, t.levels()).empty());
 }
+
+// ---------------------------------------------------------------------------------------------
+// SCP evaluation
+
+namespace {
+
+Decision decide(const Levels& levels, std::string_view action, std::vector<std::string> resources = {},
+                policy::EvaluationOptions options = {}) {
+    return policy::evaluate(levels, action, resources, options);
+}
+
+// Three levels (root, OU, account) of SCPs.
+struct Scps {
+    std::vector<std::vector<std::string>> texts;
+    Levels levels() const {
+        Levels out(texts.size());
+        for (std::size_t l = 0; l < texts.size(); ++l)
+            for (const auto& t : texts[l]) out[l].push_back(Applied{"p-test", t});
+        return out;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("policy documents: deny leaving the organization, FullAWSAccess at every level") {
+    Scps s{{{kFullAWSAccess, kDenyLeave}, {kFullAWSAccess}, {kFullAWSAccess}}};
+    CHECK(decide(s.levels(), "organizations:LeaveOrganization") == Decision::explicit_deny);
+    CHECK(decide(s.levels(), "organizations:leaveorganization") ==
+          Decision::explicit_deny);  // names ignore case
+    CHECK(decide(s.levels(), "organizations:DescribeOrganization") == Decision::allowed);
+    // The same SCP attached to the account only, or at the OU: a Deny anywhere wins.
+    Scps low{{{kFullAWSAccess}, {kFullAWSAccess}, {kFullAWSAccess, kDenyLeave}}};
+    CHECK(decide(low.levels(), "organizations:LeaveOrganization") == Decision::explicit_deny);
+    // A Deny at the root cannot be allowed again below.
+    Scps reallow{{{kFullAWSAccess, kDenyLeave},
+                  {scp(R"("Effect":"Allow","Action":"organizations:LeaveOrganization","Resource":"*")")},
+                  {kFullAWSAccess}}};
+    CHECK(decide(reallow.levels(), "organizations:LeaveOrganization") == Decision::explicit_deny);
+}
+
+TEST_CASE("policy documents: an allow list needs an Allow at every level") {
+    std::string describe =
+        scp(R"("Effect":"Allow","Action":["organizations:Describe*","organizations:List*"],"Resource":"*")");
+    Scps s{{{kFullAWSAccess}, {describe}, {kFullAWSAccess}}};
+    CHECK(decide(s.levels(), "organizations:DescribeOrganization") == Decision::allowed);
+    CHECK(decide(s.levels(), "organizations:ListAccounts") == Decision::allowed);
+    CHECK(decide(s.levels(), "organizations:LeaveOrganization") == Decision::implicit_deny);
+    // FullAWSAccess detached from the account with nothing in its place: nothing is allowed.
+    Scps gap{{{kFullAWSAccess}, {kFullAWSAccess}, {}}};
+    CHECK(decide(gap.levels(), "organizations:DescribeOrganization") == Decision::implicit_deny);
+    // No levels at all: nothing restricts.
+    CHECK(decide({}, "organizations:LeaveOrganization") == Decision::allowed);
+    // An explicit deny beats a missing allow.
+    Scps both{{{kFullAWSAccess, kDenyLeave}, {describe}}};
+    CHECK(decide(both.levels(), "organizations:LeaveOrganization") == Decision::explicit_deny);
+}
+
+TEST_CASE("policy documents: NotAction, and wildcards anywhere in an action") {
+    // Deny everything but reading.
+    std::string read_only = scp(
+        R"("Effect":"Deny","NotAction":["organizations:Describe*","organizations:List*"],"Resource":"*")");
+    Scps s{{{kFullAWSAccess, read_only}}};
+    CHECK(decide(s.levels(), "organizations:CreateAccount") == Decision::explicit_deny);
+    CHECK(decide(s.levels(), "organizations:ListAccounts") == Decision::allowed);
+    // Allow with NotAction: everything but leaving.
+    Scps allow_not{
+        {{scp(R"("Effect":"Allow","NotAction":"organizations:LeaveOrganization","Resource":"*")")}}};
+    CHECK(decide(allow_not.levels(), "organizations:DescribeOrganization") == Decision::allowed);
+    CHECK(decide(allow_not.levels(), "organizations:LeaveOrganization") == Decision::implicit_deny);
+    // * in the middle and at the start of the action name, ? for one character.
+    Scps mid{
+        {{kFullAWSAccess, scp(R"("Effect":"Deny","Action":"organizations:*Organization","Resource":"*")")}}};
+    CHECK(decide(mid.levels(), "organizations:LeaveOrganization") == Decision::explicit_deny);
+    CHECK(decide(mid.levels(), "organizations:DeleteOrganization") == Decision::explicit_deny);
+    CHECK(decide(mid.levels(), "organizations:DescribeOrganizationalUnit") == Decision::allowed);
+    Scps middle{{{kFullAWSAccess,
+                  scp(R"("Effect":"Deny","Action":"organizations:Describe*Account*","Resource":"*")")}}};
+    CHECK(decide(middle.levels(), "organizations:DescribeCreateAccountStatus") == Decision::explicit_deny);
+    CHECK(decide(middle.levels(), "organizations:DescribeAccount") == Decision::explicit_deny);
+    CHECK(decide(middle.levels(), "organizations:DescribeOrganization") == Decision::allowed);
+    Scps one{{{kFullAWSAccess,
+               scp(R"("Effect":"Deny","Action":"organizations:?eaveOrganization","Resource":"*")")}}};
+    CHECK(decide(one.levels(), "organizations:LeaveOrganization") == Decision::explicit_deny);
+    CHECK(decide(one.levels(), "organizations:XLeaveOrganization") == Decision::allowed);
+    // Another service's actions are not this service's.
+    Scps other{{{kFullAWSAccess, scp(R"("Effect":"Deny","Action":"iam:*","Resource":"*")")}}};
+    CHECK(decide(other.levels(), "organizations:CreateAccount") == Decision::allowed);
+}
+
+TEST_CASE("policy documents: Resource and NotResource against the call's ARNs") {
+    const std::string mine = "arn:aws:organizations::111111111111:account/o-abcdefghij/222222222222";
+    const std::string other = "arn:aws:organizations::111111111111:account/o-abcdefghij/333333333333";
+    Scps s{{{kFullAWSAccess, scp(R"("Effect":"Deny","Action":"organizations:CloseAccount",
+                   "Resource":"arn:aws:organizations::*:account/o-*/222222222222")")}}};
+    CHECK(decide(s.levels(), "organizations:CloseAccount", {mine}) == Decision::explicit_deny);
+    CHECK(decide(s.levels(), "organizations:CloseAccount", {other}) == Decision::allowed);
+    CHECK(decide(s.levels(), "organizations:CloseAccount") == Decision::allowed);  // names no resource: "*"
+    CHECK(decide(s.levels(), "organizations:CloseAccount", {other, mine}) == Decision::explicit_deny);
+    // ARNs match case-sensitively.
+    std::string upper = mine;
+    upper.replace(upper.find("o-abc"), 5, "O-ABC");
+    CHECK(decide(s.levels(), "organizations:CloseAccount", {upper}) == Decision::allowed);
+    // NotResource: deny closing anything but that account.
+    Scps n{{{kFullAWSAccess, scp(R"("Effect":"Deny","Action":"organizations:CloseAccount",
+                   "NotResource":"arn:aws:organizations::*:account/*/222222222222")")}}};
+    CHECK(decide(n.levels(), "organizations:CloseAccount", {mine}) == Decision::allowed);
+    CHECK(decide(n.levels(), "organizations:CloseAccount", {other}) == Decision::explicit_deny);
+    // An Allow of one ARN does not allow a call on two.
+    Scps allow_one{{{scp(R"("Effect":"Allow","Action":"*","Resource":")" + mine + "\"")}}};
+    CHECK(decide(allow_one.levels(), "organizations:CloseAccount", {mine}) == Decision::allowed);
+    CHECK(decide(allow_one.levels(), "organizations:CloseAccount", {mine, other}) == Decision::implicit_deny);
+}
+
+TEST_CASE("policy documents: statements with a Condition match by default; the option says otherwise") {
+    std::string guarded = scp(R"("Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*",
+        "Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/admin"}})");
+    Scps s{{{kFullAWSAccess, guarded}}};
+    CHECK(decide(s.levels(), "organizations:LeaveOrganization") == Decision::explicit_deny);
+    CHECK(decide(s.levels(), "organizations:LeaveOrganization", {}, {false}) == Decision::allowed);
+    std::string conditional_allow = scp(R"("Effect":"Allow","Action":"*","Resource":"*",
+        "Condition":{"StringEquals":{"aws:RequestedRegion":"us-east-1"}})");
+    Scps a{{{conditional_allow}}};
+    CHECK(decide(a.levels(), "organizations:DescribeOrganization") == Decision::allowed);
+    CHECK(decide(a.levels(), "organizations:DescribeOrganization", {}, {false}) == Decision::implicit_deny);
+}
+
+TEST_CASE("policy documents: evaluating a stored document that is not an SCP is an error, not a guess") {
+    Scps bad{{{"{not json"}}};
+    testing::expect_error([&] { decide(bad.levels(), "organizations:ListRoots"); },
+                          error_code::MalformedPolicyDocumentException);
+}
+
+TEST_CASE("policy documents: an updated SCP is evaluated as it now reads, however often the old one was") {
+    std::string content = kDenyLeave;
+    Levels levels{{Applied{"p-FullAWSAccess", kFullAWSAccess}, Applied{"p-guard", content}}};
+    CHECK(decide(levels, "organizations:LeaveOrganization") == Decision::explicit_deny);
+    CHECK(decide(levels, "organizations:LeaveOrganization") == Decision::explicit_deny);
+    std::string updated = scp(R"("Effect":"Deny","Action":"organizations:CreateAccount","Resource":"*")");
+    levels[0][1].content = updated;
+    CHECK(decide(levels, "organizations:LeaveOrganization") == Decision::allowed);
+    CHECK(decide(levels, "organizations:CreateAccount") == Decision::explicit_deny);
+    // Many distinct documents later, the first still reads the same.
+    for (int i = 0; i < 600; ++i) {
+        std::string action = "organizations:Action";
+        action += std::to_string(i);
+        std::string other = scp(R"("Effect":"Deny","Resource":"*","Action":")" + action + "\"");
+        Levels l{{Applied{"p-FullAWSAccess", kFullAWSAccess}, Applied{"p-other", other}}};
+        CHECK(decide(l, action) == Decision::explicit_deny);
+    }
+    CHECK(decide(levels, "organizations:CreateAccount") == Decision::explicit_deny);
+    // What failed to read is not remembered as anything.
+    Levels bad{{Applied{"p-bad", "{"}}};
+    for (int i = 0; i < 2; ++i)
+        testing::expect_error([&] { decide(bad, "organizations:ListRoots"); },
+                              error_code::MalformedPolicyDocumentException);
+}
