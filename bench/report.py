@@ -219,6 +219,28 @@ def report(results):
             out.append(f"| {label} | {' | '.join(cells)} | {errs} |")
         out.append("")
 
+    # --- policies ----------------------------------------------------------------------------
+    policy_rows = [
+        ("ListPoliciesForTarget (the member's 6 SCPs)", "list-policies-for-target@policies"),
+        ("DescribeEffectivePolicy (TAG_POLICY, 7 levels × 5 policies)", "describe-effective-policy@policies"),
+        ("DescribeOrganization by the member, SCPs enabled (42 on its path)", "member-describe@scp-on"),
+        ("DescribeOrganization by the member, SCPs disabled", "member-describe@scp-off"),
+    ]
+    if any(run(name) for _, name in policy_rows):
+        out.append("| Policies: a member five OUs deep, five policies of each type at every level "
+                   "| Requests/s | p50 ms | p99 ms | Errors |")
+        out.append("|---|--:|--:|--:|---|")
+        for label, name in policy_rows:
+            r = run(name)
+            if r:
+                out.append(f"| {label} | {fmt_int(r['rps'])} | {fmt_ms(r['p50_ms'])} | {fmt_ms(r['p99_ms'])} "
+                           f"| {errors_cell(r)} |")
+        on, off = run("member-describe@scp-on"), run("member-describe@scp-off")
+        if on and off and on["rps"]:
+            out.append(f"\nEvaluating the SCPs costs the member's call {off['rps'] / on['rps']:.2f}× in requests/s "
+                       f"(p50 {fmt_ms(on['p50_ms'])} vs {fmt_ms(off['p50_ms'])} ms), same run, same server.")
+        out.append("")
+
     # --- targets -----------------------------------------------------------------------------
     t = Targets(meta.get("mode") == "smoke")
     describe = run("describe@localorgs")

@@ -183,7 +183,10 @@ void AccountCreation::take_effect(Repository& repo, CreateAccountRequestRecord& 
             a.joined_ms = r.completes_ms;
         }
         repo.accounts.save(a);
-        if (!r.tags.empty() && org) repo.tags.put(a.id, r.tags);
+        if (org) {
+            if (!r.tags.empty()) repo.tags.put(a.id, r.tags);
+            svc_.policies.attach_defaults(repo, *org, a.id);
+        }
         if (r.govcloud) {
             AccountRecord twin = default_account(r.gov_cloud_account_id);
             twin.email = r.email;

@@ -52,6 +52,7 @@ AccountRecord Accounts::register_account(Repository& repo, const AccountRecord& 
 void Accounts::detach(Repository& repo, AccountRecord& account) {
     const std::string left = account.organization_id;
     repo.tags.remove_all(account.id);
+    svc_.policies.forget_target(repo, left, account.id);
     account.organization_id.clear();
     account.parent_id.clear();
     account.joined_method.reset();

@@ -63,6 +63,10 @@ void AllFeatures::finalize(Repository& repo, const std::string& organization_id)
     if (auto org = repo.organizations.find(organization_id)) {
         org->feature_set = api::OrganizationFeatureSet::ALL;
         repo.organizations.save(*org);
+        // No policy type is enabled by it, unless the API text's variant is chosen (as for
+        // CreateOrganization: README, The policies).
+        if (svc_.options.scp_enabled_on_create)
+            svc_.policies.enable(repo, *org, api::PolicyType::SERVICE_CONTROL_POLICY);
     }
 }
 

@@ -26,6 +26,16 @@ inline std::string organizational_unit(std::string_view partition, std::string_v
                                        std::string_view org, std::string_view ou_id) {
     return prefix(partition, mgmt).append("ou/").append(org).append("/").append(ou_id);
 }
+inline std::string policy(std::string_view partition, std::string_view mgmt, std::string_view org,
+                          std::string_view type_segment, std::string_view policy_id) {
+    return prefix(partition, mgmt).append("policy/").append(org).append("/").append(type_segment).append("/").append(
+        policy_id);
+}
+// The AWS-managed policies belong to no organization: the account field is "aws".
+inline std::string aws_managed_policy(std::string_view partition, std::string_view type_segment,
+                                      std::string_view policy_id) {
+    return prefix(partition, "aws").append("policy/").append(type_segment).append("/").append(policy_id);
+}
 inline std::string handshake(std::string_view partition, std::string_view mgmt, std::string_view org,
                              std::string_view action_segment, std::string_view handshake_id) {
     return prefix(partition, mgmt)

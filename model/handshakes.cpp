@@ -28,10 +28,14 @@ std::string lower(std::string s) {
     throw api_error(error_code::HandshakeConstraintViolationException, std::move(message), reason);
 }
 
+}  // namespace
+
 // INVITE -> "invite": the handshake type segment of the ARN.
-std::string arn_segment(ActionType action) {
+std::string Handshakes::arn_segment(ActionType action) {
     return lower(std::string(api::to_string(action)));
 }
+
+namespace {
 
 bool pending(const HandshakeRecord& h) {
     return h.state == HandshakeState::OPEN || h.state == HandshakeState::REQUESTED;
@@ -304,8 +308,15 @@ api::Handshake Handshakes::accept_invitation(Repository& repo, AccountRecord& ac
         handshake_constraint("ACCOUNT_NUMBER_LIMIT_EXCEEDED",
                              "You have exceeded the allowed number of AWS accounts.");
 
-    // Direct transfer: leaving the old organization and joining the new one are one step.
-    if (!acceptor.standalone()) svc_.accounts.detach(repo, acceptor);
+    // Direct transfer: leaving the old organization and joining the new one are one step, and
+    // the old organization's SCPs must let the account leave.
+    if (!acceptor.standalone()) {
+        if (auto current = repo.organizations.find(acceptor.organization_id)) {
+            static const std::string kAny[] = {"*"};
+            svc_.policies.authorize(repo, *current, acceptor, "organizations:LeaveOrganization", kAny);
+        }
+        svc_.accounts.detach(repo, acceptor);
+    }
     acceptor.organization_id = org->id;
     acceptor.parent_id = org->root_id;
     acceptor.joined_method = api::AccountJoinedMethod::INVITED;
@@ -314,6 +325,7 @@ api::Handshake Handshakes::accept_invitation(Repository& repo, AccountRecord& ac
     // Tags of the invitation are attached without another check (API Reference, InviteAccountToOrganization:
     // "Tags" are attached when the account joins).
     if (!h.tags.empty()) repo.tags.put(acceptor.id, h.tags);
+    svc_.policies.attach_defaults(repo, *org, acceptor.id);
 
     repo.handshakes.save(close(h, HandshakeState::ACCEPTED));
     return shape(h);

@@ -35,6 +35,8 @@ public:
     static constexpr Millis kInviteLifetimeMs = 15LL * 24 * 3600 * 1000;
     static constexpr Millis kRateWindowMs = 24LL * 3600 * 1000;
 
+    // INVITE -> "invite": the handshake type segment of the ARN.
+    static std::string arn_segment(api::ActionType action);
     // The handshake as the API shows it (a lapsed OPEN one as EXPIRED).
     api::Handshake shape(const HandshakeRecord& h) const;
     // The service closes a handshake (organization deleted, migration started, member gone).

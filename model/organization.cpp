@@ -21,11 +21,23 @@ std::span<const Binding> Organizations::operations() {
     return kOperations;
 }
 
-std::vector<api::PolicyTypeSummary> Organizations::policy_types(const OrganizationRecord& org) {
-    // A new all-features organization has SCPs enabled in its root; consolidated billing has none.
+std::vector<api::PolicyTypeSummary> Organizations::available_policy_types(const OrganizationRecord& org) {
+    // The deprecated AvailablePolicyTypes shows SCPs for an all-features organization, whatever its
+    // root has enabled ("it still appears enabled for the organization": API Reference,
+    // DisablePolicyType); the root's own PolicyTypes are what ListRoots shows.
     if (org.feature_set == OrganizationFeatureSet::ALL)
         return {{api::PolicyTypeStatus::ENABLED, api::PolicyType::SERVICE_CONTROL_POLICY}};
     return {};
+}
+
+api::Root Organizations::root_shape(Repository& repo, const OrganizationRecord& org) const {
+    const AccountRecord mgmt = known_account(repo, org.management_account_id);
+    api::Root root;
+    root.id = org.root_id;
+    root.arn = arn::root(mgmt.partition, mgmt.id, org.id, org.root_id);
+    root.name = "Root";
+    root.policy_types = Policies::root_policy_types(org);
+    return root;
 }
 
 api::Organization Organizations::shape(Repository& repo, const OrganizationRecord& org) const {
@@ -37,7 +49,7 @@ api::Organization Organizations::shape(Repository& repo, const OrganizationRecor
     o.master_account_arn = arn::account(mgmt.partition, mgmt.id, org.id, mgmt.id);
     o.master_account_id = mgmt.id;
     o.master_account_email = mgmt.email;
-    o.available_policy_types = policy_types(org);
+    o.available_policy_types = available_policy_types(org);
     return o;
 }
 
@@ -62,6 +74,10 @@ api::Organization Organizations::create_organization(Repository& repo, const Cal
     account.joined_method = AccountJoinedMethod::CREATED;
     account.joined_ms = org.created_ms;
     repo.accounts.save(account);
+    // AWS is observed to leave every policy type disabled in a new organization's root, although
+    // the API text says SCPs are enabled; that variant is a switch (README, The policies).
+    if (org.feature_set == OrganizationFeatureSet::ALL && svc_.options.scp_enabled_on_create)
+        svc_.policies.enable(repo, org, api::PolicyType::SERVICE_CONTROL_POLICY);
     return shape(repo, org);
 }
 
@@ -78,8 +94,9 @@ void Organizations::delete_organization(Repository& repo, const Caller& caller) 
     for (auto& h : repo.handshakes.open_of_organization(m.organization.id, svc_.now()))
         svc_.handshakes.cancel_quietly(repo, h);
     repo.tags.remove_all(m.organization.root_id);
-    // The tree goes with the organization (User Guide, "Deleting an organization").
+    // The tree and the policies go with the organization (User Guide, "Deleting an organization").
     svc_.tree.remove_all(repo, m.organization);
+    repo.policies.remove_all(m.organization.id);
     svc_.accounts.detach(repo, m.account);
     repo.organizations.remove(m.organization.id);
 }
@@ -89,14 +106,8 @@ api::ListRootsResponse Organizations::list_roots(Repository& repo, const Caller&
     Membership m = management_of_organization(repo, caller);
     // One root per organization: it always fits the first page, so no token is ever issued.
     decode_page_token(page_of(in), "roots", m.organization.id);
-    const AccountRecord& mgmt = m.account;
-    api::Root root;
-    root.id = m.organization.root_id;
-    root.arn = arn::root(mgmt.partition, mgmt.id, m.organization.id, m.organization.root_id);
-    root.name = "Root";
-    root.policy_types = policy_types(m.organization);
     api::ListRootsResponse out;
-    out.roots.push_back(std::move(root));
+    out.roots.push_back(root_shape(repo, m.organization));
     return out;
 }
 

@@ -22,8 +22,10 @@ public:
 
     // The organization as DescribeOrganization shows it.
     api::Organization shape(Repository& repo, const OrganizationRecord& org) const;
-    // The policy types enabled in the organization's root.
-    static std::vector<api::PolicyTypeSummary> policy_types(const OrganizationRecord& org);
+    // The deprecated Organization.AvailablePolicyTypes.
+    static std::vector<api::PolicyTypeSummary> available_policy_types(const OrganizationRecord& org);
+    // The root as ListRoots, EnablePolicyType and DisablePolicyType show it.
+    api::Root root_shape(Repository& repo, const OrganizationRecord& org) const;
 
 private:
     Service& svc_;

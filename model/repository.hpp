@@ -78,6 +78,44 @@ public:
     virtual bool pending_account(std::string_view account_id) = 0;
 };
 
+class PolicyRepository {
+public:
+    virtual ~PolicyRepository() = default;
+    virtual std::optional<PolicyRecord> find(std::string_view id) = 0;
+    virtual std::optional<PolicyRecord> find_by_name(std::string_view organization_id, api::PolicyType type,
+                                                     std::string_view name) = 0;
+    virtual void save(const PolicyRecord& policy) = 0;  // insert or replace
+    virtual void remove(std::string_view id) = 0;
+    // The organization's policies of a type by (created_ms, id), strictly after the keyset position.
+    virtual std::vector<PolicyRecord> list(std::string_view organization_id, api::PolicyType type, Millis after_ms,
+                                           std::string_view after_id, std::size_t limit) = 0;
+    virtual std::size_t count(std::string_view organization_id, api::PolicyType type) = 0;
+
+    // Attachments. attach() gives the new one the next seq.
+    virtual void attach(const AttachmentRecord& attachment) = 0;
+    virtual void detach(std::string_view organization_id, std::string_view policy_id, std::string_view target_id) = 0;
+    virtual std::optional<AttachmentRecord> attachment(std::string_view organization_id, std::string_view policy_id,
+                                                       std::string_view target_id) = 0;
+    // What is attached to a target, of one type, in attachment order, after `after_seq`.
+    virtual std::vector<AttachmentRecord> attached_to(std::string_view organization_id, std::string_view target_id,
+                                                      api::PolicyType type, std::int64_t after_seq,
+                                                      std::size_t limit) = 0;
+    virtual std::size_t count_attached_to(std::string_view organization_id, std::string_view target_id,
+                                          api::PolicyType type) = 0;
+    // All of it with the policies' content, in one query: a chain from the root down to an
+    // account is read a level at a time for effective policies and SCP decisions.
+    virtual std::vector<AppliedPolicyRecord> applied_to(std::string_view organization_id, std::string_view target_id,
+                                                        api::PolicyType type) = 0;
+    // Where a policy is attached, in attachment order, after `after_seq`.
+    virtual std::vector<AttachmentRecord> targets_of(std::string_view organization_id, std::string_view policy_id,
+                                                     std::int64_t after_seq, std::size_t limit) = 0;
+    // Every attachment of a type in the organization (disabling the type), or of a target (it leaves).
+    virtual void detach_type(std::string_view organization_id, api::PolicyType type) = 0;
+    virtual void detach_target(std::string_view organization_id, std::string_view target_id) = 0;
+    // Every policy, its tags and attachments of the organization (it is deleted).
+    virtual void remove_all(std::string_view organization_id) = 0;
+};
+
 // Tags by resource id (account id, root id, ...), ordered by key.
 class TagRepository {
 public:
@@ -149,12 +187,13 @@ class Repository {
 public:
     Repository(AccountRepository& accounts, OrganizationRepository& organizations,
                OrganizationalUnitRepository& organizational_units,
-               CreateAccountRequestRepository& create_account_requests, TagRepository& tags,
+               CreateAccountRequestRepository& create_account_requests, PolicyRepository& policies, TagRepository& tags,
                HandshakeRepository& handshakes, OutboxRepository& outbox, SettingRepository& settings)
         : accounts(accounts),
           organizations(organizations),
           organizational_units(organizational_units),
           create_account_requests(create_account_requests),
+          policies(policies),
           tags(tags),
           handshakes(handshakes),
           outbox(outbox),
@@ -167,6 +206,7 @@ public:
     OrganizationRepository& organizations;
     OrganizationalUnitRepository& organizational_units;
     CreateAccountRequestRepository& create_account_requests;
+    PolicyRepository& policies;
     TagRepository& tags;
     HandshakeRepository& handshakes;
     OutboxRepository& outbox;

@@ -7,12 +7,16 @@
 //   model/accounts.*       the account registry, ListAccounts, DescribeAccount, closing, leaving
 //   model/account_creation.*  CreateAccount, CreateGovCloudAccount and their statuses
 //   model/tags.*           TagResource, UntagResource, ListTagsForResource
+//   model/policies.*       policies of every type, attachments, effective policies, SCPs
 //   model/handshakes.*     InviteAccountToOrganization and the handshake lifecycle
 //   model/all_features.*   EnableAllFeatures and its migration handshakes
 //
 // Every operation runs inside the caller's unit of work (the Repository passed in) and throws
 // api_error for every refusal.
+#include <optional>
 #include <span>
+#include <string>
+#include <vector>
 #include <string_view>
 #include <type_traits>
 
@@ -24,6 +28,7 @@
 #include "model/ids.hpp"
 #include "model/operation.hpp"
 #include "model/organization.hpp"
+#include "model/policies.hpp"
 #include "model/tags.hpp"
 #include "model/tree.hpp"
 
@@ -32,6 +37,9 @@ namespace localorgs::model {
 struct ServiceOptions {
     Quotas default_quotas;        // copied into each new organization
     bool direct_transfer = true;  // a member of another organization may accept (AWS since Dec 2025)
+    // CreateOrganization with ALL enables SCPs in the root, as the API text says; AWS is observed
+    // not to (README, The policies), which is the default.
+    bool scp_enabled_on_create = false;
 };
 
 class Service {
@@ -47,8 +55,13 @@ public:
     // accounts past their post-closure period. Every operation runs it first (bind), and so do
     // the control plane's views and its clock; a no-op of a few index lookups when nothing is due.
     void settle(Repository& repo);
-    // Before an operation: settle, then refuse a closed account's calls (AccessDeniedException).
-    void before(Repository& repo, const Caller& caller);
+    // Before an operation: settle, then refuse a closed account's calls, and a member account's
+    // calls its organization's SCPs do not allow on `resource_ids` (the ids the request names)
+    // (AccessDeniedException).
+    // The ids are asked for (`resource_ids(input)`) only when SCPs apply to the caller.
+    using ResourceIds = std::vector<std::string> (*)(const void* input);
+    void before(Repository& repo, const Caller& caller, std::string_view operation, const void* input,
+                ResourceIds resource_ids);
 
     const Clock& clock;
     IdGenerator& ids;
@@ -59,6 +72,7 @@ public:
     Tree tree;
     Accounts accounts;
     AccountCreation account_creation;
+    Policies policies;
     Tags tags;
     Handshakes handshakes;
     AllFeatures all_features;
@@ -73,6 +87,8 @@ public:
             return accounts;
         else if constexpr (std::is_same_v<Family, AccountCreation>)
             return account_creation;
+        else if constexpr (std::is_same_v<Family, Policies>)
+            return policies;
         else if constexpr (std::is_same_v<Family, Tags>)
             return tags;
         else if constexpr (std::is_same_v<Family, Handshakes>)
@@ -82,6 +98,10 @@ public:
         else
             static_assert(sizeof(Family) == 0, "not a family of the service");
     }
+
+private:
+    std::vector<std::string> resource_arns(Repository& repo, const OrganizationRecord& org,
+                                           std::span<const std::string> ids);
 };
 
 // --- binding an operation to a family's method ----------------------------------------------
@@ -89,6 +109,30 @@ public:
 namespace detail {
 template <class C, class R, class... A>
 C family_of(R (C::*)(A...));
+
+inline void add_id(std::vector<std::string>& ids, const std::string& id) {
+    if (!id.empty()) ids.push_back(id);
+}
+inline void add_id(std::vector<std::string>& ids, const std::optional<std::string>& id) {
+    if (id) add_id(ids, *id);
+}
+// The ids of the resources a request names, for the Resource elements of SCPs.
+template <class Input>
+std::vector<std::string> resource_ids(const void* input) {
+    std::vector<std::string> ids;
+    if constexpr (std::is_same_v<Input, api::NoInput>) return ids;
+    const Input& in = *static_cast<const Input*>(input);
+    if constexpr (requires { in.account_id; }) add_id(ids, in.account_id);
+    if constexpr (requires { in.handshake_id; }) add_id(ids, in.handshake_id);
+    if constexpr (requires { in.policy_id; }) add_id(ids, in.policy_id);
+    if constexpr (requires { in.target_id; }) add_id(ids, in.target_id);
+    if constexpr (requires { in.organizational_unit_id; }) add_id(ids, in.organizational_unit_id);
+    if constexpr (requires { in.parent_id; }) add_id(ids, in.parent_id);
+    if constexpr (requires { in.child_id; }) add_id(ids, in.child_id);
+    if constexpr (requires { in.resource_id; }) add_id(ids, in.resource_id);
+    if constexpr (requires { in.root_id; }) add_id(ids, in.root_id);
+    return ids;
+}
 }  // namespace detail
 
 // An operation's entry in its family's table: `bind<api::ops::AcceptHandshake,
@@ -102,7 +146,7 @@ constexpr Binding bind() {
     using Output = typename Op::Output;
     return {Op::name,
             [](Service& service, Repository& repo, const Caller& caller, const void* in, void* out) {
-                service.before(repo, caller);
+                service.before(repo, caller, Op::name, in, &detail::resource_ids<Input>);
                 Family& family = service.family<Family>();
                 auto call = [&] {
                     // Operations whose input has no member (or no input) may take none.

@@ -49,6 +49,10 @@ void Tags::require_taggable(Repository& repo, const Membership& m, const std::st
         if (account && account->organization_id == m.organization.id) return;
     }
     if (svc_.tree.container(repo, m.organization, resource_id)) return;  // an OU
+    if (resource_id.starts_with("p-")) {  // a policy of the organization's own (not an AWS-managed one)
+        auto p = repo.policies.find(resource_id);
+        if (p && p->organization_id == m.organization.id) return;
+    }
     throw api_error(error_code::TargetNotFoundException);
 }
 

@@ -129,6 +129,7 @@ api::OrganizationalUnit Tree::create_organizational_unit(Repository& repo, const
     ou.created_ms = svc_.now();
     repo.organizational_units.save(ou);
     if (!in.tags.empty()) repo.tags.put(ou.id, in.tags);
+    svc_.policies.attach_defaults(repo, org, ou.id);
     return shape(m, ou);
 }
 
@@ -166,6 +167,7 @@ void Tree::delete_organizational_unit(Repository& repo, const Caller& caller,
                             " still holds accounts or OUs. Move all accounts to another root or to "
                             "other OUs, remove all child OUs, and try the operation again.");
     repo.tags.remove_all(ou.id);
+    svc_.policies.forget_target(repo, org.id, ou.id);
     repo.organizational_units.remove(ou.id);
 }
 

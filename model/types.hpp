@@ -74,6 +74,44 @@ struct OrganizationRecord {
     std::string root_id;
     Millis created_ms = 0;
     Quotas quotas;
+    // The policy types enabled in the root, in the order they were enabled.
+    std::vector<api::PolicyType> enabled_policy_types;
+
+    bool policy_type_enabled(api::PolicyType type) const {
+        for (auto t : enabled_policy_types)
+            if (t == type) return true;
+        return false;
+    }
+};
+
+// A customer policy (the AWS-managed ones are not stored: model/policies.hpp makes them).
+struct PolicyRecord {
+    std::string id;  // p-...
+    std::string organization_id;
+    api::PolicyType type = api::PolicyType::SERVICE_CONTROL_POLICY;
+    std::string name;
+    std::string description;
+    std::string content;  // as sent
+    Millis created_ms = 0;
+    Millis updated_ms = 0;
+};
+
+// A policy attached to a root, OU or account of an organization; seq orders attachments.
+struct AttachmentRecord {
+    std::int64_t seq = 0;
+    std::string organization_id;
+    std::string policy_id;
+    std::string target_id;
+    api::PolicyType type = api::PolicyType::SERVICE_CONTROL_POLICY;
+    Millis attached_ms = 0;
+};
+
+// An attachment with what its policy says: the content and last update of a customer policy;
+// empty and 0 for an AWS-managed one, which is not stored.
+struct AppliedPolicyRecord {
+    AttachmentRecord attachment;
+    std::string content;
+    Millis updated_ms = 0;
 };
 
 // An organizational unit. OUs never move, so the path is written when it is created.

@@ -11,7 +11,7 @@ App::App(boost::asio::io_context& io, model::Store& store, const Config& config,
          std::optional<std::uint64_t> id_seed)
     : accounts_(config.accounts),
       ids_(id_seed ? model::IdGenerator(*id_seed) : model::IdGenerator()),
-      service_(clock_, ids_, {config.quotas, config.direct_transfer}),
+      service_(clock_, ids_, {config.quotas, config.direct_transfer, config.scp_enabled_on_create}),
       db_(store),
       identity_(config.default_account, config.account_by_access_key()),
       api_(io, db_, store, service_, identity_, faults_),

@@ -268,7 +268,7 @@ void apply_config_json(const std::string& text, const std::string& origin, Confi
     } catch (const json::parse_error& e) {
         throw config_error(origin + ":" + line_and_column(text, e.byte) + ": not valid JSON: " + parse_reason(e));
     }
-    check_keys(doc, {"DefaultAccount", "Accounts", "Credentials", "Quotas", "DirectTransfer", "VerifySignatures"},
+    check_keys(doc, {"DefaultAccount", "Accounts", "Credentials", "Quotas", "DirectTransfer", "ScpEnabledOnCreate", "VerifySignatures"},
                origin);
     if (doc.contains("DefaultAccount") && !default_account_set) {
         std::string id = string_field(doc, "DefaultAccount", origin);
@@ -303,14 +303,12 @@ void apply_config_json(const std::string& text, const std::string& origin, Confi
             config.credentials.push_back(std::move(cred));
         }
     }
-    if (doc.contains("DirectTransfer")) {
-        if (!doc["DirectTransfer"].is_boolean()) throw config_error(origin + ".DirectTransfer: expected true or false");
-        config.direct_transfer = doc["DirectTransfer"].get<bool>();
-    }
-    if (doc.contains("VerifySignatures")) {
-        if (!doc["VerifySignatures"].is_boolean())
-            throw config_error(origin + ".VerifySignatures: expected true or false");
-        config.verify_signatures = doc["VerifySignatures"].get<bool>();
+    for (auto [key, field] : {std::pair{"DirectTransfer", &Config::direct_transfer},
+                              std::pair{"ScpEnabledOnCreate", &Config::scp_enabled_on_create},
+                              std::pair{"VerifySignatures", &Config::verify_signatures}}) {
+        if (!doc.contains(key)) continue;
+        if (!doc[key].is_boolean()) throw config_error(origin + "." + key + ": expected true or false");
+        config.*field = doc[key].get<bool>();
     }
     if (doc.contains("Quotas")) apply_quotas(doc["Quotas"], origin + ".Quotas", config.quotas);
 }

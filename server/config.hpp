@@ -52,6 +52,9 @@ struct Config {
     std::vector<Credential> credentials;
     model::Quotas quotas;
     bool direct_transfer = true;  // "DirectTransfer": false restores the pre-Dec-2025 behaviour
+    // "ScpEnabledOnCreate": true makes CreateOrganization enable SCPs in the root, as the API text
+    // says; AWS is observed to leave them disabled (README, The policies).
+    bool scp_enabled_on_create = false;
 
     std::unordered_map<std::string, std::string> account_by_access_key() const;
 };

@@ -51,24 +51,26 @@ const Query kClosedBefore{"SELECT " ACCOUNT_COLUMNS
 const Query kFindOrganization{
     "SELECT id, management_account_id, feature_set, root_id, created_ms, max_accounts, invitations_per_day,"
     " initialization_seconds, max_organizational_units, create_account_seconds, close_account_seconds,"
-    " max_concurrent_creations, max_concurrent_closures, closures_per_30_days FROM organizations WHERE id = "
-    "?1"};
+    " max_concurrent_creations, max_concurrent_closures, closures_per_30_days, enabled_policy_types"
+    " FROM organizations WHERE id = ?1"};
 // An upsert: the counters the triggers keep are not the caller's to overwrite.
 const Query kSaveOrganization{
     "INSERT INTO organizations (id, management_account_id, feature_set, root_id, created_ms,"
     " max_accounts, invitations_per_day, initialization_seconds, max_organizational_units,"
     " create_account_seconds, close_account_seconds, max_concurrent_creations, max_concurrent_closures,"
-    " closures_per_30_days) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+    " closures_per_30_days, enabled_policy_types)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
     " ON CONFLICT (id) DO UPDATE SET management_account_id = excluded.management_account_id,"
     " feature_set = excluded.feature_set, root_id = excluded.root_id, created_ms = excluded.created_ms,"
     " max_accounts = excluded.max_accounts, invitations_per_day = excluded.invitations_per_day,"
     " initialization_seconds = excluded.initialization_seconds,"
     " max_organizational_units = excluded.max_organizational_units,"
-    " create_account_seconds = excluded.create_account_seconds, close_account_seconds = "
-    "excluded.close_account_seconds,"
+    " create_account_seconds = excluded.create_account_seconds,"
+    " close_account_seconds = excluded.close_account_seconds,"
     " max_concurrent_creations = excluded.max_concurrent_creations,"
-    " max_concurrent_closures = excluded.max_concurrent_closures, closures_per_30_days = "
-    "excluded.closures_per_30_days"};
+    " max_concurrent_closures = excluded.max_concurrent_closures,"
+    " closures_per_30_days = excluded.closures_per_30_days,"
+    " enabled_policy_types = excluded.enabled_policy_types"};
 const Query kDeleteOrganization{"DELETE FROM organizations WHERE id = ?1"};
 
 model::AccountRecord read_account(const Statement& s) {
@@ -172,6 +174,14 @@ public:
             o.quotas.max_concurrent_creations = int(s.int64(11));
             o.quotas.max_concurrent_closures = int(s.int64(12));
             if (!s.is_null(13)) o.quotas.closures_per_30_days = int(s.int64(13));
+            // The enabled policy types, comma-separated, in the order they were enabled.
+            std::string_view types = s.text_view(14);
+            while (!types.empty()) {
+                const auto comma = types.find(',');
+                if (auto t = model::api::parse_enum<model::api::PolicyType>(types.substr(0, comma)))
+                    o.enabled_policy_types.push_back(*t);
+                types.remove_prefix(comma == std::string_view::npos ? types.size() : comma + 1);
+            }
             return o;
         });
     }
@@ -194,6 +204,12 @@ public:
         s.bind(13, std::int64_t{o.quotas.max_concurrent_closures});
         s.bind(14, o.quotas.closures_per_30_days ? std::optional<std::int64_t>(*o.quotas.closures_per_30_days)
                                                  : std::nullopt);
+        std::string types;
+        for (auto t : o.enabled_policy_types) {
+            if (!types.empty()) types += ',';
+            types += model::api::to_string(t);
+        }
+        s.bind(15, types);
         s.run();
     }
     void remove(std::string_view id) override { sql_(kDeleteOrganization).bind(1, id).run(); }

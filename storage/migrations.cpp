@@ -230,6 +230,46 @@ CREATE INDEX create_account_requests_unsettled ON create_account_requests (compl
 CREATE INDEX create_account_requests_pending_email ON create_account_requests (lower(email)) WHERE settled = 0;
 CREATE INDEX create_account_requests_pending_account ON create_account_requests (account_id) WHERE settled = 0;
 )sql"},
+    // Policies of every type, where they are attached (in the order they were: it decides which
+    // of two policies at one level wins), and the policy types enabled in each root.
+    Migration{9, "policies", R"sql(
+CREATE TABLE policies (
+    id              TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL,
+    type            TEXT NOT NULL,
+    name            TEXT NOT NULL,
+    description     TEXT NOT NULL,
+    content         TEXT NOT NULL,
+    created_ms      INTEGER NOT NULL,
+    updated_ms      INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX policies_by_name ON policies (organization_id, type, name);
+CREATE INDEX policies_by_type ON policies (organization_id, type, created_ms, id);
+CREATE TABLE policy_attachments (
+    seq             INTEGER PRIMARY KEY,
+    organization_id TEXT NOT NULL,
+    policy_id       TEXT NOT NULL,
+    target_id       TEXT NOT NULL,
+    type            TEXT NOT NULL,
+    attached_ms     INTEGER NOT NULL,
+    UNIQUE (organization_id, target_id, policy_id)
+);
+CREATE INDEX policy_attachments_by_target ON policy_attachments (organization_id, target_id, type, seq);
+CREATE INDEX policy_attachments_by_policy ON policy_attachments (organization_id, policy_id, seq);
+ALTER TABLE organizations ADD COLUMN enabled_policy_types TEXT NOT NULL DEFAULT '';
+-- Organizations from before showed SCPs enabled in their root: they keep them, with FullAWSAccess
+-- on the root, every OU and every member, as EnablePolicyType would have left them.
+UPDATE organizations SET enabled_policy_types = 'SERVICE_CONTROL_POLICY' WHERE feature_set = 'ALL';
+INSERT INTO policy_attachments (organization_id, policy_id, target_id, type, attached_ms)
+    SELECT id, 'p-FullAWSAccess', root_id, 'SERVICE_CONTROL_POLICY', created_ms
+      FROM organizations WHERE feature_set = 'ALL'
+    UNION ALL
+    SELECT o.id, 'p-FullAWSAccess', u.id, 'SERVICE_CONTROL_POLICY', u.created_ms
+      FROM organizational_units u JOIN organizations o ON o.id = u.organization_id WHERE o.feature_set = 'ALL'
+    UNION ALL
+    SELECT o.id, 'p-FullAWSAccess', a.id, 'SERVICE_CONTROL_POLICY', o.created_ms
+      FROM accounts a JOIN organizations o ON o.id = a.organization_id WHERE o.feature_set = 'ALL';
+)sql"},
 };
 
 }  // namespace
@@ -238,7 +278,7 @@ int latest_schema_version() {
     return kMigrations.back().version;
 }
 
-int migrate(Connection& conn) {
+int migrate(Connection& conn, int up_to) {
     conn.exec(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
@@ -254,6 +294,7 @@ int migrate(Connection& conn) {
                            ")");
     for (const auto& m : kMigrations) {
         if (m.version <= current) continue;
+        if (m.version > up_to) break;
         Transaction tx(conn);
         conn.exec(m.sql);
         Statement rec(conn, "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)");

@@ -172,7 +172,8 @@ class CliMigrationTest(AllFeaturesCase):
                 o = self.cli_ok(account, "describe-organization")["Organization"]
                 self.assertEqual(o["FeatureSet"], "ALL")
                 self.assertEqual(o["AvailablePolicyTypes"], SCP)
-        self.assertEqual(self.cli_ok(mgmt, "list-roots")["Roots"][0]["PolicyTypes"], SCP)
+        # The root's policy types stay disabled until EnablePolicyType (README, The policies).
+        self.assertEqual(self.cli_ok(mgmt, "list-roots")["Roots"][0]["PolicyTypes"], [])
 
         # One way only.
         self.assertCliError(self.cli(mgmt, "enable-all-features"), HCVE, "EnableAllFeatures")

@@ -111,7 +111,7 @@ class OrganizationCliTest(ServerTestCase):
         root = roots["Roots"][0]
         self.assertRegex(root["Id"], ROOT_ID)
         self.assertEqual(root, {"Id": root["Id"], "Arn": f"arn:aws:organizations::{a}:root/{org_id}/{root['Id']}",
-                                "Name": "Root", "PolicyTypes": SCP_ENABLED})
+                                "Name": "Root", "PolicyTypes": []})  # none until EnablePolicyType
         root_id = root["Id"]
 
         unknown = new_account_id()
@@ -291,14 +291,14 @@ class OrganizationCliTest(ServerTestCase):
         # a 501 is not retryable, so exactly one request is sent.
         default = {"AWS_MAX_ATTEMPTS": None, "AWS_RETRY_MODE": None}
         standard = {"AWS_MAX_ATTEMPTS": None, "AWS_RETRY_MODE": "standard"}
-        results = [self.server.cli(a, "list-policies", "--filter", "SERVICE_CONTROL_POLICY", "--debug", env=env)
+        results = [self.server.cli(a, "list-delegated-administrators", "--debug", env=env)
                    for env in (default, standard)]
         for r in results:
             self.assertEqual(r.returncode, cli_service_error_rc(), r)
-            prefix = cli_error_line("NotImplementedException", "ListPolicies", attempts_used_up=False)
+            prefix = cli_error_line("NotImplementedException", "ListDelegatedAdministrators", attempts_used_up=False)
             self.assertIn(prefix, r.stderr)
             message = r.stderr.split(prefix, 1)[1].splitlines()[0]
-            self.assertIn("ListPolicies", message)
+            self.assertIn("ListDelegatedAdministrators", message)
             self.assertEqual(r.stderr.count("Sending http request"), 1, "the CLI retried a 501")
 
     def test_not_implemented_operations_through_boto3(self):
@@ -306,12 +306,11 @@ class OrganizationCliTest(ServerTestCase):
         c = self.client(a, retries=5)
         sent = []
         c.meta.events.register("before-send.organizations.*", lambda request, **kw: sent.append(request))
-        # Operations far from the emulator's scope (policies, delegated administrators, service
-        # access); drop one from this list when it gets implemented.
+        # Operations not implemented yet (delegated administrators, service access, responsibility
+        # transfers); drop one from this list when it gets implemented.
         calls = [
-            ("ListPolicies", lambda: c.list_policies(Filter="SERVICE_CONTROL_POLICY")),
-            ("CreatePolicy", lambda: c.create_policy(Content="{}", Description="d", Name="n",
-                                                     Type="SERVICE_CONTROL_POLICY")),
+            ("ListInboundResponsibilityTransfers",
+             lambda: c.list_inbound_responsibility_transfers(Type="BILLING")),
             ("EnableAWSServiceAccess", lambda: c.enable_aws_service_access(ServicePrincipal="example.amazonaws.com")),
             ("ListDelegatedAdministrators", lambda: c.list_delegated_administrators()),
         ]

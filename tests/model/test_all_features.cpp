@@ -422,10 +422,8 @@ TEST_CASE_FIXTURE(AllFeaturesFixture,
         CHECK(o.available_policy_types[0].type == "SERVICE_CONTROL_POLICY");
         CHECK(o.available_policy_types[0].status == "ENABLED");
     }
-    auto root = root_policy_types();
-    REQUIRE(root.size() == 1);
-    CHECK(root[0].type == "SERVICE_CONTROL_POLICY");
-    CHECK(root[0].status == "ENABLED");
+    // Policy types stay disabled in the root until EnablePolicyType (README, The policies).
+    CHECK(root_policy_types().empty());
     CHECK(org_record().feature_set == "ALL");
 
     // One way: no second migration, no going back; the parent is closed.

@@ -59,6 +59,35 @@ TEST_CASE_FIXTURE(Fixture, "CreateOrganization answers the full Organization sha
     CHECK(mgmt.joined_ms == clock.now_ms());
 }
 
+TEST_CASE_FIXTURE(Fixture, "a new organization's root has no policy type enabled; the API text's variant enables SCPs") {
+    auto org = orgs.create_organization(repo, kMgmt, std::nullopt);
+    auto roots = orgs.list_roots(repo, kMgmt, {});
+    REQUIRE(roots.items.size() == 1);
+    CHECK(roots.items[0].policy_types.empty());
+    // AvailablePolicyTypes, deprecated, shows SCPs for every all-features organization.
+    CHECK(org.available_policy_types.size() == 1);
+
+    model::ServiceOptions as_documented;
+    as_documented.scp_enabled_on_create = true;
+    testing::Orgs documented{clock, ids, as_documented};
+    const Caller other{"444444444444"};
+    auto second = documented.create_organization(repo, other, std::nullopt);
+    auto second_roots = documented.list_roots(repo, other, {});
+    REQUIRE(second_roots.items.size() == 1);
+    REQUIRE(second_roots.items[0].policy_types.size() == 1);
+    CHECK(second_roots.items[0].policy_types[0].type == "SERVICE_CONTROL_POLICY");
+    CHECK(second_roots.items[0].policy_types[0].status == "ENABLED");
+    // FullAWSAccess on the root and the management account, as EnablePolicyType leaves them.
+    for (const auto& target : {second_roots.items[0].id, other.account_id}) {
+        auto on = documented.call<model::api::ops::ListPoliciesForTarget>(
+            repo, other, {model::api::PolicyType::SERVICE_CONTROL_POLICY, std::nullopt, std::nullopt, target});
+        REQUIRE(on.policies.size() == 1);
+        CHECK(on.policies[0].id == "p-FullAWSAccess");
+        CHECK(on.policies[0].aws_managed);
+    }
+    CHECK(second.id != org.id);
+}
+
 TEST_CASE_FIXTURE(Fixture, "CreateOrganization with consolidated billing has no policy types") {
     auto org = orgs.create_organization(repo, kMgmt, std::string("CONSOLIDATED_BILLING"));
     CHECK(org.feature_set == "CONSOLIDATED_BILLING");

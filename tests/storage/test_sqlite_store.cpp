@@ -555,3 +555,36 @@ TEST_CASE("organizational units: stored, found by name, paged by parent, counted
     CHECK(text.find("organizational_units_by_parent") != std::string::npos);
     CHECK(text.find("TEMP B-TREE") == std::string::npos);
 }
+
+TEST_CASE("organizations from before policy types were stored keep SCPs enabled, with FullAWSAccess everywhere") {
+    testing::TempDir dir;
+    auto path = dir.file("v8.db");
+    {
+        storage::Connection conn(path);
+        REQUIRE(storage::migrate(conn, 8) == 8);
+        conn.exec(
+            "INSERT INTO organizations (id, management_account_id, feature_set, root_id, created_ms, max_accounts,"
+            " initialization_seconds) VALUES ('o-abcdefghij', '111111111111', 'ALL', 'r-ab12', 5, 10, 0),"
+            " ('o-billingonl', '444444444444', 'CONSOLIDATED_BILLING', 'r-cd34', 5, 10, 0)");
+        conn.exec("INSERT INTO organizational_units (id, organization_id, parent_id, name, path, depth, created_ms)"
+                  " VALUES ('ou-ab12-abcdefgh', 'o-abcdefghij', 'r-ab12', 'A', 'r-ab12/ou-ab12-abcdefgh/', 1, 7)");
+        conn.exec("INSERT INTO accounts (id, email, name, seller_of_record, partition, email_verified, organization_id,"
+                  " parent_id, joined_method, joined_ms) VALUES"
+                  " ('111111111111', 'a@example.com', 'a', 'AWS', 'aws', 1, 'o-abcdefghij', 'r-ab12', 'CREATED', 5),"
+                  " ('222222222222', 'b@example.com', 'b', 'AWS', 'aws', 1, 'o-abcdefghij', 'ou-ab12-abcdefgh', 'INVITED', 6),"
+                  " ('444444444444', 'c@example.com', 'c', 'AWS', 'aws', 1, 'o-billingonl', 'r-cd34', 'CREATED', 5)");
+    }
+    SqliteStore store(path);
+    store.transact([](model::Repository& r) {
+        auto all = r.organizations.find("o-abcdefghij");
+        REQUIRE(all);
+        CHECK(all->policy_type_enabled(model::api::PolicyType::SERVICE_CONTROL_POLICY));
+        CHECK(all->enabled_policy_types.size() == 1);
+        for (const char* target : {"r-ab12", "ou-ab12-abcdefgh", "111111111111", "222222222222"})
+            CHECK(r.policies.attachment("o-abcdefghij", "p-FullAWSAccess", target));
+        auto billing = r.organizations.find("o-billingonl");
+        REQUIRE(billing);
+        CHECK(billing->enabled_policy_types.empty());
+        CHECK(r.policies.targets_of("o-billingonl", "p-FullAWSAccess", 0, 10).empty());
+    });
+}
