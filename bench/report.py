@@ -241,6 +241,20 @@ def report(results):
                        f"(p50 {fmt_ms(on['p50_ms'])} vs {fmt_ms(off['p50_ms'])} ms), same run, same server.")
         out.append("")
 
+    # --- delegation --------------------------------------------------------------------------
+    mgmt_list, admin_list = run("list-accounts@management"), run("list-accounts@delegated-admin")
+    if mgmt_list or admin_list:
+        out.append("| Delegation: ListAccounts (20 of 51 accounts) | Requests/s | p50 ms | p99 ms | Errors |")
+        out.append("|---|--:|--:|--:|---|")
+        for label, r in (("by the management account", mgmt_list), ("by a delegated administrator", admin_list)):
+            if r:
+                out.append(f"| {label} | {fmt_int(r['rps'])} | {fmt_ms(r['p50_ms'])} | {fmt_ms(r['p99_ms'])} "
+                           f"| {errors_cell(r)} |")
+        if mgmt_list and admin_list and admin_list["rps"]:
+            out.append(f"\nThe delegated administrator's access check costs its call "
+                       f"{mgmt_list['rps'] / admin_list['rps']:.2f}× in requests/s, same run, same server.")
+        out.append("")
+
     # --- targets -----------------------------------------------------------------------------
     t = Targets(meta.get("mode") == "smoke")
     describe = run("describe@localorgs")

@@ -237,7 +237,7 @@ api::CreateAccountStatus AccountCreation::create_gov_cloud_account(
 
 api::CreateAccountStatus AccountCreation::describe_create_account_status(
     Repository& repo, const Caller& caller, const api::DescribeCreateAccountStatusRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     auto r = repo.create_account_requests.find(in.create_account_request_id);
     if (!r || r->organization_id != m.organization.id)
         throw api_error(error_code::CreateAccountStatusNotFoundException);
@@ -246,7 +246,7 @@ api::CreateAccountStatus AccountCreation::describe_create_account_status(
 
 api::ListCreateAccountStatusResponse AccountCreation::list_create_account_status(
     Repository& repo, const Caller& caller, const api::ListCreateAccountStatusRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     const auto page = page_of(in);
     std::string scope = m.organization.id + "/";
     for (auto s : in.states) scope.append(api::to_string(s)).append(",");

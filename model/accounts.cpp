@@ -53,6 +53,7 @@ void Accounts::detach(Repository& repo, AccountRecord& account) {
     const std::string left = account.organization_id;
     repo.tags.remove_all(account.id);
     svc_.policies.forget_target(repo, left, account.id);
+    repo.delegation.forget_account(left, account.id);  // a closed account leaves at last
     account.organization_id.clear();
     account.parent_id.clear();
     account.joined_method.reset();
@@ -114,13 +115,13 @@ api::ListAccountsResponse Accounts::member_page(Repository& repo, const Organiza
 
 api::ListAccountsResponse Accounts::list_accounts(Repository& repo, const Caller& caller,
                                                   const api::ListAccountsRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     return member_page(repo, m.organization, "", "accounts", page_of(in));
 }
 
 api::Account Accounts::describe_account(Repository& repo, const Caller& caller,
                                         const api::DescribeAccountRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     auto account = repo.accounts.find(in.account_id);
     if (!account || account->organization_id != m.organization.id)
         throw api_error(error_code::AccountNotFoundException);
@@ -163,6 +164,7 @@ void Accounts::remove_account_from_organization(Repository& repo, const Caller& 
     if (account->id == m.organization.management_account_id)
         throw api_error(error_code::MasterCannotLeaveOrganizationException);
     check_may_leave(*account);
+    Delegation::check_may_leave(repo, *account);
     detach(repo, *account);
 }
 
@@ -170,6 +172,7 @@ void Accounts::leave_organization(Repository& repo, const Caller& caller) {
     Membership m = member_of_organization(repo, caller);
     if (m.is_management()) throw api_error(error_code::MasterCannotLeaveOrganizationException);
     check_may_leave(m.account);
+    Delegation::check_may_leave(repo, m.account);
     detach(repo, m.account);
 }
 

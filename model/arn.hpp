@@ -31,6 +31,10 @@ inline std::string policy(std::string_view partition, std::string_view mgmt, std
     return prefix(partition, mgmt).append("policy/").append(org).append("/").append(type_segment).append("/").append(
         policy_id);
 }
+inline std::string resource_policy(std::string_view partition, std::string_view mgmt, std::string_view org,
+                                   std::string_view id) {
+    return prefix(partition, mgmt).append("resourcepolicy/").append(org).append("/").append(id);
+}
 // The AWS-managed policies belong to no organization: the account field is "aws".
 inline std::string aws_managed_policy(std::string_view partition, std::string_view type_segment,
                                       std::string_view policy_id) {

@@ -403,7 +403,7 @@ api::ListHandshakesForAccountResponse Handshakes::list_handshakes_for_account(
 
 api::ListHandshakesForOrganizationResponse Handshakes::list_handshakes_for_organization(
     Repository& repo, const Caller& caller, const api::ListHandshakesForOrganizationRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     HandshakeQuery query;
     query.organization_id = m.organization.id;
     return page<api::ListHandshakesForOrganizationResponse>(

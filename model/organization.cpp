@@ -97,13 +97,14 @@ void Organizations::delete_organization(Repository& repo, const Caller& caller) 
     // The tree and the policies go with the organization (User Guide, "Deleting an organization").
     svc_.tree.remove_all(repo, m.organization);
     repo.policies.remove_all(m.organization.id);
+    repo.delegation.remove_all(m.organization.id);
     svc_.accounts.detach(repo, m.account);
     repo.organizations.remove(m.organization.id);
 }
 
 api::ListRootsResponse Organizations::list_roots(Repository& repo, const Caller& caller,
                                                  const api::ListRootsRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     // One root per organization: it always fits the first page, so no token is ever issued.
     decode_page_token(page_of(in), "roots", m.organization.id);
     api::ListRootsResponse out;

@@ -164,7 +164,7 @@ void check_content(PolicyType type, const std::string& content, bool customer) {
 }  // namespace
 
 api::Policy Policies::create_policy(Repository& repo, const Caller& caller, const api::CreatePolicyRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     const auto& org = m.organization;
     require_all_features(org, true);
     Tags::check_keys(in.tags);
@@ -194,13 +194,13 @@ api::Policy Policies::create_policy(Repository& repo, const Caller& caller, cons
 }
 
 api::Policy Policies::describe_policy(Repository& repo, const Caller& caller, const api::DescribePolicyRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     require_all_features(m.organization, false);
     return shape(m, require(repo, m.organization, in.policy_id));
 }
 
 api::Policy Policies::update_policy(Repository& repo, const Caller& caller, const api::UpdatePolicyRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     const auto& org = m.organization;
     require_all_features(org, false);
     View p = require(repo, org, in.policy_id);
@@ -223,7 +223,7 @@ api::Policy Policies::update_policy(Repository& repo, const Caller& caller, cons
 }
 
 void Policies::delete_policy(Repository& repo, const Caller& caller, const api::DeletePolicyRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     require_all_features(m.organization, false);
     View p = require(repo, m.organization, in.policy_id);
     if (p.aws_managed)
@@ -238,7 +238,7 @@ void Policies::delete_policy(Repository& repo, const Caller& caller, const api::
 
 api::ListPoliciesResponse Policies::list_policies(Repository& repo, const Caller& caller,
                                                   const api::ListPoliciesRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     const auto& org = m.organization;
     require_all_features(org, false);
     const auto page = page_of(in);
@@ -272,7 +272,7 @@ api::ListPoliciesResponse Policies::list_policies(Repository& repo, const Caller
 // --- attachments -------------------------------------------------------------------------------
 
 void Policies::attach_policy(Repository& repo, const Caller& caller, const api::AttachPolicyRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     const auto& org = m.organization;
     require_all_features(org, false);
     View p = require(repo, org, in.policy_id);
@@ -292,7 +292,7 @@ void Policies::attach_policy(Repository& repo, const Caller& caller, const api::
 }
 
 void Policies::detach_policy(Repository& repo, const Caller& caller, const api::DetachPolicyRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     const auto& org = m.organization;
     require_all_features(org, false);
     View p = require(repo, org, in.policy_id);
@@ -312,7 +312,7 @@ void Policies::detach_policy(Repository& repo, const Caller& caller, const api::
 
 api::ListPoliciesForTargetResponse Policies::list_policies_for_target(Repository& repo, const Caller& caller,
                                                                       const api::ListPoliciesForTargetRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     const auto& org = m.organization;
     require_all_features(org, false);
     target(repo, m, in.target_id);
@@ -333,7 +333,7 @@ api::ListPoliciesForTargetResponse Policies::list_policies_for_target(Repository
 
 api::ListTargetsForPolicyResponse Policies::list_targets_for_policy(Repository& repo, const Caller& caller,
                                                                     const api::ListTargetsForPolicyRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     const auto& org = m.organization;
     require_all_features(org, false);
     View p = require(repo, org, in.policy_id);
@@ -402,7 +402,7 @@ void Policies::enable(Repository& repo, OrganizationRecord& org, PolicyType type
 }
 
 api::Root Policies::enable_policy_type(Repository& repo, const Caller& caller, const api::EnablePolicyTypeRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     auto& org = m.organization;
     if (in.root_id != org.root_id) throw api_error(error_code::RootNotFoundException);
     require_all_features(org, true);
@@ -413,7 +413,7 @@ api::Root Policies::enable_policy_type(Repository& repo, const Caller& caller, c
 
 api::Root Policies::disable_policy_type(Repository& repo, const Caller& caller,
                                         const api::DisablePolicyTypeRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     auto& org = m.organization;
     if (in.root_id != org.root_id) throw api_error(error_code::RootNotFoundException);
     require_all_features(org, false);
@@ -506,7 +506,7 @@ api::EffectivePolicy Policies::describe_effective_policy(Repository& repo, const
 
 api::ListAccountsWithInvalidEffectivePolicyResponse Policies::list_accounts_with_invalid_effective_policy(
     Repository& repo, const Caller& caller, const api::ListAccountsWithInvalidEffectivePolicyRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     const auto& org = m.organization;
     const PolicyType type = policy_type_of(in.policy_type);
     if (!org.policy_type_enabled(type)) throw api_error(error_code::EffectivePolicyNotFoundException);
@@ -535,7 +535,7 @@ api::ListAccountsWithInvalidEffectivePolicyResponse Policies::list_accounts_with
 
 api::ListEffectivePolicyValidationErrorsResponse Policies::list_effective_policy_validation_errors(
     Repository& repo, const Caller& caller, const api::ListEffectivePolicyValidationErrorsRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     const auto& org = m.organization;
     const PolicyType type = policy_type_of(in.policy_type);
     auto account = repo.accounts.find(in.account_id);
@@ -574,10 +574,11 @@ bool Policies::restricts(const OrganizationRecord& org, const AccountRecord& acc
 }
 
 void Policies::authorize(Repository& repo, const OrganizationRecord& org, const AccountRecord& account,
-                         std::string_view action, std::span<const std::string> resources) {
+                         std::string_view action, std::span<const std::string> resources,
+                         const policy::Context& context) {
     if (!restricts(org, account)) return;
     const Chain c = chain(repo, org, account, PolicyType::SERVICE_CONTROL_POLICY);
-    const auto decision = policy::evaluate(levels(c), action, resources);
+    const auto decision = policy::evaluate(levels(c), action, resources, {}, context);
     if (decision == policy::Decision::allowed) return;
     throw api_error(error_code::AccessDeniedException,
                     "The account " + account.id + " is not authorized to perform: " + std::string(action) + " " +

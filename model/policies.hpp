@@ -58,7 +58,8 @@ public:
     // Only called when `restricts` says SCPs apply to the account.
     static bool restricts(const OrganizationRecord& org, const AccountRecord& account);
     void authorize(Repository& repo, const OrganizationRecord& org, const AccountRecord& account,
-                   std::string_view action, std::span<const std::string> resources);
+                   std::string_view action, std::span<const std::string> resources,
+                   const policy::Context& context = {});
     // The root's policy types as ListRoots shows them.
     static std::vector<api::PolicyTypeSummary> root_policy_types(const OrganizationRecord& org);
 

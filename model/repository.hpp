@@ -116,6 +116,48 @@ public:
     virtual void remove_all(std::string_view organization_id) = 0;
 };
 
+// Trusted access, delegated administrators and the resource-based delegation policy of
+// organizations. Lists are keyset-paged on the principal or the account id.
+class DelegationRepository {
+public:
+    virtual ~DelegationRepository() = default;
+    virtual std::optional<ServiceAccessRecord> service_access(std::string_view organization_id,
+                                                              std::string_view service_principal) = 0;
+    virtual void enable_service(const ServiceAccessRecord& access) = 0;  // insert or replace
+    virtual void disable_service(std::string_view organization_id, std::string_view service_principal) = 0;
+    virtual std::vector<ServiceAccessRecord> services(std::string_view organization_id, std::string_view after,
+                                                      std::size_t limit) = 0;
+
+    virtual std::optional<DelegatedAdministratorRecord> registration(std::string_view organization_id,
+                                                                     std::string_view account_id,
+                                                                     std::string_view service_principal) = 0;
+    virtual void register_administrator(const DelegatedAdministratorRecord& registration) = 0;
+    virtual void deregister_administrator(std::string_view organization_id, std::string_view account_id,
+                                          std::string_view service_principal) = 0;
+    // Whether the account is a delegated administrator for any service: one index lookup.
+    virtual bool is_administrator(std::string_view organization_id, std::string_view account_id) = 0;
+    virtual std::size_t count_administrators(std::string_view organization_id,
+                                             std::string_view service_principal) = 0;
+    // The administrators of one service (`service_principal` given) or of any (""): each account
+    // once, with its earliest registration, by account id after `after`.
+    virtual std::vector<DelegatedAdministratorRecord> administrators(std::string_view organization_id,
+                                                                     std::string_view service_principal,
+                                                                     std::string_view after, std::size_t limit) = 0;
+    // The services an account administers, by principal after `after`.
+    virtual std::vector<DelegatedAdministratorRecord> services_of(std::string_view organization_id,
+                                                                  std::string_view account_id, std::string_view after,
+                                                                  std::size_t limit) = 0;
+    // Every registration of an account (it leaves the organization or is closed).
+    virtual void forget_account(std::string_view organization_id, std::string_view account_id) = 0;
+
+    virtual std::optional<ResourcePolicyRecord> resource_policy(std::string_view organization_id) = 0;
+    virtual void save_resource_policy(const ResourcePolicyRecord& policy) = 0;  // insert or replace
+    virtual void remove_resource_policy(std::string_view organization_id) = 0;
+
+    // Everything of the organization, with the resource policy's tags (it is deleted).
+    virtual void remove_all(std::string_view organization_id) = 0;
+};
+
 // Tags by resource id (account id, root id, ...), ordered by key.
 class TagRepository {
 public:
@@ -187,13 +229,14 @@ class Repository {
 public:
     Repository(AccountRepository& accounts, OrganizationRepository& organizations,
                OrganizationalUnitRepository& organizational_units,
-               CreateAccountRequestRepository& create_account_requests, PolicyRepository& policies, TagRepository& tags,
-               HandshakeRepository& handshakes, OutboxRepository& outbox, SettingRepository& settings)
+               CreateAccountRequestRepository& create_account_requests, PolicyRepository& policies,
+               DelegationRepository& delegation, TagRepository& tags, HandshakeRepository& handshakes, OutboxRepository& outbox, SettingRepository& settings)
         : accounts(accounts),
           organizations(organizations),
           organizational_units(organizational_units),
           create_account_requests(create_account_requests),
           policies(policies),
+          delegation(delegation),
           tags(tags),
           handshakes(handshakes),
           outbox(outbox),
@@ -207,6 +250,7 @@ public:
     OrganizationalUnitRepository& organizational_units;
     CreateAccountRequestRepository& create_account_requests;
     PolicyRepository& policies;
+    DelegationRepository& delegation;
     TagRepository& tags;
     HandshakeRepository& handshakes;
     OutboxRepository& outbox;

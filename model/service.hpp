@@ -8,6 +8,7 @@
 //   model/account_creation.*  CreateAccount, CreateGovCloudAccount and their statuses
 //   model/tags.*           TagResource, UntagResource, ListTagsForResource
 //   model/policies.*       policies of every type, attachments, effective policies, SCPs
+//   model/delegation.*     trusted access, delegated administrators, the delegation policy
 //   model/handshakes.*     InviteAccountToOrganization and the handshake lifecycle
 //   model/all_features.*   EnableAllFeatures and its migration handshakes
 //
@@ -24,6 +25,7 @@
 #include "model/accounts.hpp"
 #include "model/all_features.hpp"
 #include "model/clock.hpp"
+#include "model/delegation.hpp"
 #include "model/handshakes.hpp"
 #include "model/ids.hpp"
 #include "model/operation.hpp"
@@ -55,13 +57,19 @@ public:
     // accounts past their post-closure period. Every operation runs it first (bind), and so do
     // the control plane's views and its clock; a no-op of a few index lookups when nothing is due.
     void settle(Repository& repo);
-    // Before an operation: settle, then refuse a closed account's calls, and a member account's
-    // calls its organization's SCPs do not allow on `resource_ids` (the ids the request names)
-    // (AccessDeniedException).
-    // The ids are asked for (`resource_ids(input)`) only when SCPs apply to the caller.
-    using ResourceIds = std::vector<std::string> (*)(const void* input);
-    void before(Repository& repo, const Caller& caller, std::string_view operation, const void* input,
-                ResourceIds resource_ids);
+    // What a request names, for the policies that judge it: the ids of the resources it acts on,
+    // the policy type it concerns and the service principal it names (empty when none).
+    struct RequestFacts {
+        std::vector<std::string> ids;
+        std::string policy_type;
+        std::string service_principal;
+    };
+    using Facts = RequestFacts (*)(const void* input);
+    // Before an operation: settle, then refuse a closed account's calls, a member's call its
+    // operation's access rule (model/access.hpp) does not let it make, and a member account's call
+    // its organization's SCPs do not allow (AccessDeniedException). `facts(input)` is asked for
+    // only when a policy has to judge the call.
+    void before(Repository& repo, const Caller& caller, std::string_view operation, const void* input, Facts facts);
 
     const Clock& clock;
     IdGenerator& ids;
@@ -73,6 +81,7 @@ public:
     Accounts accounts;
     AccountCreation account_creation;
     Policies policies;
+    Delegation delegation;
     Tags tags;
     Handshakes handshakes;
     AllFeatures all_features;
@@ -89,6 +98,8 @@ public:
             return account_creation;
         else if constexpr (std::is_same_v<Family, Policies>)
             return policies;
+        else if constexpr (std::is_same_v<Family, Delegation>)
+            return delegation;
         else if constexpr (std::is_same_v<Family, Tags>)
             return tags;
         else if constexpr (std::is_same_v<Family, Handshakes>)
@@ -100,8 +111,10 @@ public:
     }
 
 private:
+    // The ARNs the request acts on and the condition keys it sets, as the policies see them.
     std::vector<std::string> resource_arns(Repository& repo, const OrganizationRecord& org,
-                                           std::span<const std::string> ids);
+                                           std::string_view operation, const RequestFacts& facts);
+    policy::Context context(const Caller& caller, const OrganizationRecord& org, const RequestFacts& facts) const;
 };
 
 // --- binding an operation to a family's method ----------------------------------------------
@@ -116,12 +129,23 @@ inline void add_id(std::vector<std::string>& ids, const std::string& id) {
 inline void add_id(std::vector<std::string>& ids, const std::optional<std::string>& id) {
     if (id) add_id(ids, *id);
 }
-// The ids of the resources a request names, for the Resource elements of SCPs.
+template <class E>
+void add_type(std::string& out, const E& type) {
+    if constexpr (std::is_same_v<E, api::PolicyType> || std::is_same_v<E, api::EffectivePolicyType>)
+        out = api::to_string(type);
+}
+template <class E>
+void add_type(std::string& out, const std::optional<E>& type) {
+    if (type) add_type(out, *type);
+}
+// What a request names, for the Resource elements and condition keys of SCPs and the delegation
+// policy.
 template <class Input>
-std::vector<std::string> resource_ids(const void* input) {
-    std::vector<std::string> ids;
-    if constexpr (std::is_same_v<Input, api::NoInput>) return ids;
+Service::RequestFacts request_facts(const void* input) {
+    Service::RequestFacts facts;
+    if constexpr (std::is_same_v<Input, api::NoInput>) return facts;
     const Input& in = *static_cast<const Input*>(input);
+    auto& ids = facts.ids;
     if constexpr (requires { in.account_id; }) add_id(ids, in.account_id);
     if constexpr (requires { in.handshake_id; }) add_id(ids, in.handshake_id);
     if constexpr (requires { in.policy_id; }) add_id(ids, in.policy_id);
@@ -131,7 +155,16 @@ std::vector<std::string> resource_ids(const void* input) {
     if constexpr (requires { in.child_id; }) add_id(ids, in.child_id);
     if constexpr (requires { in.resource_id; }) add_id(ids, in.resource_id);
     if constexpr (requires { in.root_id; }) add_id(ids, in.root_id);
-    return ids;
+    if constexpr (requires { in.policy_type; }) add_type(facts.policy_type, in.policy_type);
+    if constexpr (requires { in.type; }) add_type(facts.policy_type, in.type);
+    if constexpr (requires { in.filter; }) add_type(facts.policy_type, in.filter);
+    if constexpr (requires { in.service_principal; }) {
+        if constexpr (requires { in.service_principal.value_or(""); })
+            facts.service_principal = in.service_principal.value_or("");
+        else
+            facts.service_principal = in.service_principal;
+    }
+    return facts;
 }
 }  // namespace detail
 
@@ -146,7 +179,7 @@ constexpr Binding bind() {
     using Output = typename Op::Output;
     return {Op::name,
             [](Service& service, Repository& repo, const Caller& caller, const void* in, void* out) {
-                service.before(repo, caller, Op::name, in, &detail::resource_ids<Input>);
+                service.before(repo, caller, Op::name, in, &detail::request_facts<Input>);
                 Family& family = service.family<Family>();
                 auto call = [&] {
                     // Operations whose input has no member (or no input) may take none.

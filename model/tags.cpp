@@ -53,12 +53,16 @@ void Tags::require_taggable(Repository& repo, const Membership& m, const std::st
         auto p = repo.policies.find(resource_id);
         if (p && p->organization_id == m.organization.id) return;
     }
+    if (resource_id.starts_with("rp-")) {  // the organization's delegation policy
+        auto p = repo.delegation.resource_policy(m.organization.id);
+        if (p && p->id == resource_id) return;
+    }
     throw api_error(error_code::TargetNotFoundException);
 }
 
 api::ListTagsForResourceResponse Tags::list_tags_for_resource(Repository& repo, const Caller& caller,
                                                               const api::ListTagsForResourceRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     require_taggable(repo, m, in.resource_id);
     // At most 50 tags: one page, so no token is ever issued and any token given is not ours.
     decode_page_token(PageRequest{std::nullopt, in.next_token}, "tags", in.resource_id);
@@ -66,7 +70,7 @@ api::ListTagsForResourceResponse Tags::list_tags_for_resource(Repository& repo, 
 }
 
 void Tags::tag_resource(Repository& repo, const Caller& caller, const api::TagResourceRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     check_keys(in.tags);
     require_taggable(repo, m, in.resource_id);
     auto existing = repo.tags.list(in.resource_id);
@@ -81,7 +85,7 @@ void Tags::tag_resource(Repository& repo, const Caller& caller, const api::TagRe
 }
 
 void Tags::untag_resource(Repository& repo, const Caller& caller, const api::UntagResourceRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     for (const auto& k : in.tag_keys)
         if (is_system_key(k))
             throw_invalid_input("INVALID_SYSTEM_TAGS_PARAMETER",

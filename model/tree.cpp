@@ -135,7 +135,7 @@ api::OrganizationalUnit Tree::create_organizational_unit(Repository& repo, const
 
 api::OrganizationalUnit Tree::describe_organizational_unit(Repository& repo, const Caller& caller,
                                                            const api::DescribeOrganizationalUnitRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     return shape(m, organizational_unit(repo, m.organization, in.organizational_unit_id));
 }
 
@@ -173,7 +173,7 @@ void Tree::delete_organizational_unit(Repository& repo, const Caller& caller,
 
 api::ListOrganizationalUnitsForParentResponse Tree::list_organizational_units_for_parent(
     Repository& repo, const Caller& caller, const api::ListOrganizationalUnitsForParentRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     const Container parent = require_parent(repo, m.organization, in.parent_id);
     const auto page = page_of(in);
     const std::string scope = m.organization.id + "/" + parent.id;
@@ -193,7 +193,7 @@ api::ListOrganizationalUnitsForParentResponse Tree::list_organizational_units_fo
 
 api::ListParentsResponse Tree::list_parents(Repository& repo, const Caller& caller,
                                             const api::ListParentsRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     const auto& org = m.organization;
     decode_page_token(page_of(in), "parents", org.id);  // one parent: never a second page
     std::string parent_id;
@@ -213,7 +213,7 @@ api::ListParentsResponse Tree::list_parents(Repository& repo, const Caller& call
 
 api::ListChildrenResponse Tree::list_children(Repository& repo, const Caller& caller,
                                               const api::ListChildrenRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     const Container parent = require_parent(repo, m.organization, in.parent_id);
     api::ListChildrenResponse out;
     if (in.child_type == api::ChildType::ORGANIZATIONAL_UNIT) {
@@ -232,7 +232,7 @@ api::ListChildrenResponse Tree::list_children(Repository& repo, const Caller& ca
 
 api::ListAccountsForParentResponse Tree::list_accounts_for_parent(
     Repository& repo, const Caller& caller, const api::ListAccountsForParentRequest& in) {
-    Membership m = management_of_organization(repo, caller);
+    Membership m = member_of_organization(repo, caller);  // access: Service::before
     const Container parent = require_parent(repo, m.organization, in.parent_id);
     auto page =
         svc_.accounts.member_page(repo, m.organization, parent.id, "accounts-for-parent", page_of(in));

@@ -114,6 +114,30 @@ struct AppliedPolicyRecord {
     Millis updated_ms = 0;
 };
 
+// A service the organization trusts (EnableAWSServiceAccess).
+struct ServiceAccessRecord {
+    std::string organization_id;
+    std::string service_principal;
+    Millis enabled_ms = 0;
+};
+
+// A member registered as delegated administrator for a service (RegisterDelegatedAdministrator).
+struct DelegatedAdministratorRecord {
+    std::string organization_id;
+    std::string account_id;
+    std::string service_principal;
+    Millis enabled_ms = 0;  // for an account's summary over all services: its earliest
+};
+
+// The organization's resource-based delegation policy (PutResourcePolicy): one per organization.
+struct ResourcePolicyRecord {
+    std::string id;  // rp-...
+    std::string organization_id;
+    std::string content;  // as sent
+    Millis created_ms = 0;
+    Millis updated_ms = 0;
+};
+
 // An organizational unit. OUs never move, so the path is written when it is created.
 struct OrganizationalUnitRecord {
     std::string id;

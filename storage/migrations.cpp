@@ -270,6 +270,31 @@ INSERT INTO policy_attachments (organization_id, policy_id, target_id, type, att
     SELECT o.id, 'p-FullAWSAccess', a.id, 'SERVICE_CONTROL_POLICY', o.created_ms
       FROM accounts a JOIN organizations o ON o.id = a.organization_id WHERE o.feature_set = 'ALL';
 )sql"},
+    // Trusted access, delegated administrators, and the organization's delegation policy.
+    Migration{10, "delegation", R"sql(
+CREATE TABLE service_access (
+    organization_id   TEXT NOT NULL,
+    service_principal TEXT NOT NULL,
+    enabled_ms        INTEGER NOT NULL,
+    PRIMARY KEY (organization_id, service_principal)
+) WITHOUT ROWID;
+CREATE TABLE delegated_administrators (
+    organization_id   TEXT NOT NULL,
+    service_principal TEXT NOT NULL,
+    account_id        TEXT NOT NULL,
+    enabled_ms        INTEGER NOT NULL,
+    PRIMARY KEY (organization_id, service_principal, account_id)
+) WITHOUT ROWID;
+CREATE INDEX delegated_administrators_by_account
+    ON delegated_administrators (organization_id, account_id, service_principal);
+CREATE TABLE resource_policies (
+    organization_id TEXT PRIMARY KEY,
+    id              TEXT NOT NULL UNIQUE,
+    content         TEXT NOT NULL,
+    created_ms      INTEGER NOT NULL,
+    updated_ms      INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql"},
 };
 
 }  // namespace

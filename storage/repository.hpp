@@ -17,6 +17,7 @@ std::unique_ptr<model::OrganizationRepository> sqlite_organizations(Statements& 
 std::unique_ptr<model::OrganizationalUnitRepository> sqlite_organizational_units(Statements& statements);
 std::unique_ptr<model::CreateAccountRequestRepository> sqlite_create_account_requests(Statements& statements);
 std::unique_ptr<model::PolicyRepository> sqlite_policies(Statements& statements);
+std::unique_ptr<model::DelegationRepository> sqlite_delegation(Statements& statements);
 std::unique_ptr<model::TagRepository> sqlite_tags(Statements& statements);
 std::unique_ptr<model::HandshakeRepository> sqlite_handshakes(Statements& statements);
 std::unique_ptr<model::OutboxRepository> sqlite_outbox(Statements& statements);
@@ -31,6 +32,7 @@ struct SqliteParts {
           organizational_units_(sqlite_organizational_units(statements)),
           create_account_requests_(sqlite_create_account_requests(statements)),
           policies_(sqlite_policies(statements)),
+          delegation_(sqlite_delegation(statements)),
           tags_(sqlite_tags(statements)),
           handshakes_(sqlite_handshakes(statements)),
           outbox_(sqlite_outbox(statements)),
@@ -41,6 +43,7 @@ struct SqliteParts {
     std::unique_ptr<model::OrganizationalUnitRepository> organizational_units_;
     std::unique_ptr<model::CreateAccountRequestRepository> create_account_requests_;
     std::unique_ptr<model::PolicyRepository> policies_;
+    std::unique_ptr<model::DelegationRepository> delegation_;
     std::unique_ptr<model::TagRepository> tags_;
     std::unique_ptr<model::HandshakeRepository> handshakes_;
     std::unique_ptr<model::OutboxRepository> outbox_;
@@ -51,7 +54,8 @@ class SqliteRepository final : private SqliteParts, public model::Repository {
 public:
     explicit SqliteRepository(Connection& conn)
         : SqliteParts(conn),
-          model::Repository(*accounts_, *organizations_, *organizational_units_, *create_account_requests_, *policies_, *tags_,
+          model::Repository(*accounts_, *organizations_, *organizational_units_, *create_account_requests_, *policies_,
+                            *delegation_, *tags_,
                             *handshakes_, *outbox_, *settings_) {}
     // Ends every query still open, before a commit.
     void finish_reads() { statements.finish_all(); }

@@ -65,7 +65,8 @@ void validate(api::PolicyType type, std::string_view content, bool customer) {
     const TypeRules& r = rules(type);
     detail::Json doc = detail::parse_object(content);
     if (r.authorization)
-        detail::read_statements(type, doc, customer);
+        detail::read_statements(
+            type == PolicyType::RESOURCE_CONTROL_POLICY ? detail::Grammar::rcp : detail::Grammar::scp, doc, customer);
     else
         detail::check_management(r, doc);
 }

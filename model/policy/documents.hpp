@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/api/enums.hpp"
@@ -60,21 +61,51 @@ struct ValidationError {
 // management.cpp): ELEMENT_TYPE_MISMATCH, ELEMENT_MISSING, ELEMENTS_TOO_MANY.
 std::vector<ValidationError> effective_errors(api::PolicyType type, const Levels& levels);
 
+// What a request tells Condition blocks: each condition key the emulator knows for this call
+// (lower or mixed case: keys compare case-insensitively) with its value, or nullopt when the call
+// has none (organizations:PolicyType on ListAccounts). A key not listed is one the emulator
+// cannot know (aws:SourceIp, ...).
+struct Context {
+    std::vector<std::pair<std::string, std::optional<std::string>>> keys;
+};
+
 // SCPs on a member account's call: `action` is "organizations:<Operation>", `resources` the ARNs
 // the operation acts on ("*" when none is named). An explicit Deny anywhere wins; otherwise every
 // level needs an Allow that matches.
 // A level with no SCP allows nothing; no level at all restricts nothing. Action names match
 // case-insensitively, resource ARNs case-sensitively, both with the wildcards * and ?.
 enum class Decision { allowed, implicit_deny, explicit_deny };
-// The evaluator knows nothing of a call's context (source IP, tags, time...), so it cannot judge
-// a Condition block. By default a statement with one is taken to match: a guardrail that denies
-// "unless ..." still bites, and an Allow with a condition still allows. `conditions_match` false
-// takes such statements to never match instead. A stored document that is not an SCP throws
-// MalformedPolicyDocumentException. Parsed documents are cached per thread, by content.
+// Conditions are judged on the keys `context` gives (String*, Arn*, Bool and Null operators, with
+// IfExists and ForAnyValue/ForAllValues). A condition on a key the emulator cannot know is taken to
+// hold by default: a guardrail that denies "unless ..." still bites, and an Allow with a condition
+// still allows. `conditions_match` false takes it to fail instead. A stored document that is not
+// an SCP throws MalformedPolicyDocumentException. Parsed documents are cached per thread, by content.
 struct EvaluationOptions {
     bool conditions_match = true;
 };
 Decision evaluate(const Levels& scps, std::string_view action, std::span<const std::string> resources,
-                  EvaluationOptions options = {});
+                  EvaluationOptions options = {}, const Context& context = {});
+
+// The organization's delegation policy (PutResourcePolicy): a resource-based policy whose
+// statements name member accounts as Principal ({"AWS": id or IAM ARN}). What it names, for the
+// checks only the organization can make; MalformedPolicyDocumentException when it is not a policy.
+struct DelegationPolicy {
+    std::vector<std::string> principals;    // as written
+    std::vector<std::string> actions;       // Action and NotAction patterns
+    std::vector<std::string> resources;     // Resource patterns
+    std::vector<std::string> policy_types;  // values of organizations:PolicyType conditions
+};
+DelegationPolicy read_delegation_policy(std::string_view content);
+// The account a Principal names: "111122223333" or "arn:aws:iam::111122223333:root" (or a user
+// or role of it); nullopt for anything else.
+std::optional<std::string> principal_account(std::string_view principal);
+// Whether the delegation policy lets `account` perform `action` on `resources`: the same
+// evaluator as SCPs, with the statements that name the account; conditions the request cannot
+// tell do not hold.
+Decision evaluate_delegation(std::string_view content, std::string_view account, std::string_view action,
+                             std::span<const std::string> resources, const Context& context);
+
+// IAM's wildcard matching (* any run, ? one character).
+bool matches(std::string_view pattern, std::string_view text, bool ignore_case);
 
 }  // namespace localorgs::model::policy

@@ -291,14 +291,15 @@ class OrganizationCliTest(ServerTestCase):
         # a 501 is not retryable, so exactly one request is sent.
         default = {"AWS_MAX_ATTEMPTS": None, "AWS_RETRY_MODE": None}
         standard = {"AWS_MAX_ATTEMPTS": None, "AWS_RETRY_MODE": "standard"}
-        results = [self.server.cli(a, "list-delegated-administrators", "--debug", env=env)
+        results = [self.server.cli(a, "list-outbound-responsibility-transfers", "--type", "BILLING", "--debug", env=env)
                    for env in (default, standard)]
         for r in results:
             self.assertEqual(r.returncode, cli_service_error_rc(), r)
-            prefix = cli_error_line("NotImplementedException", "ListDelegatedAdministrators", attempts_used_up=False)
+            prefix = cli_error_line("NotImplementedException", "ListOutboundResponsibilityTransfers",
+                                    attempts_used_up=False)
             self.assertIn(prefix, r.stderr)
             message = r.stderr.split(prefix, 1)[1].splitlines()[0]
-            self.assertIn("ListDelegatedAdministrators", message)
+            self.assertIn("ListOutboundResponsibilityTransfers", message)
             self.assertEqual(r.stderr.count("Sending http request"), 1, "the CLI retried a 501")
 
     def test_not_implemented_operations_through_boto3(self):
@@ -306,13 +307,12 @@ class OrganizationCliTest(ServerTestCase):
         c = self.client(a, retries=5)
         sent = []
         c.meta.events.register("before-send.organizations.*", lambda request, **kw: sent.append(request))
-        # Operations not implemented yet (delegated administrators, service access, responsibility
-        # transfers); drop one from this list when it gets implemented.
+        # Operations not implemented yet (responsibility transfers); drop one from this list when
+        # it gets implemented.
         calls = [
             ("ListInboundResponsibilityTransfers",
              lambda: c.list_inbound_responsibility_transfers(Type="BILLING")),
-            ("EnableAWSServiceAccess", lambda: c.enable_aws_service_access(ServicePrincipal="example.amazonaws.com")),
-            ("ListDelegatedAdministrators", lambda: c.list_delegated_administrators()),
+            ("DescribeResponsibilityTransfer", lambda: c.describe_responsibility_transfer(Id="rt-abcd1234")),
         ]
         for op, call in calls:
             with self.subTest(operation=op):

@@ -1,9 +1,10 @@
 #pragma once
 // Short calls for model tests: `orgs.accept_handshake(repo, caller, id)` instead of
-// `service.handshakes.accept_handshake(repo, caller, {.handshake_id = id})`. Each forwards to the
-// family method of model::Service with the api request built from its arguments, and pages come
-// back as Page<T> (items, and the token if there is one). Enums compare with their wire strings
-// here (tests only), so expectations read as the API's JSON does: CHECK(h.state == "OPEN").
+// `orgs.call<ops::AcceptHandshake>(repo, caller, {id}).handshake`. Each runs the operation through
+// its binding, Service::before first, as the server runs it, with the api request built from its
+// arguments; pages come back as Page<T> (items, and the token if there is one). Enums compare with
+// their wire strings here (tests only), so expectations read as the API's JSON does:
+// CHECK(h.state == "OPEN").
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -86,47 +87,47 @@ public:
                                           std::optional<std::string> feature_set = std::nullopt) {
         api::CreateOrganizationRequest in;
         if (feature_set) in.feature_set = as<api::OrganizationFeatureSet>(*feature_set);
-        return service.organizations.create_organization(r, c, in);
+        return call<api::ops::CreateOrganization>(r, c, in).organization;
     }
     api::Organization describe_organization(Repository& r, const Caller& c) {
-        return service.organizations.describe_organization(r, c);
+        return call<api::ops::DescribeOrganization>(r, c).organization;
     }
     void delete_organization(Repository& r, const Caller& c) {
-        service.organizations.delete_organization(r, c);
+        call<api::ops::DeleteOrganization>(r, c);
     }
     Page<api::Root> list_roots(Repository& r, const Caller& c, const PageRequest& p) {
-        auto out = service.organizations.list_roots(r, c, {p.max_results, p.next_token});
+        auto out = call<api::ops::ListRoots>(r, c, {p.max_results, p.next_token});
         return {out.roots, token(out.next_token)};
     }
     Page<api::Parent> list_parents(Repository& r, const Caller& c, const std::string& child,
                                    const PageRequest& p) {
-        auto out = service.tree.list_parents(r, c, {child, p.max_results, p.next_token});
+        auto out = call<api::ops::ListParents>(r, c, {child, p.max_results, p.next_token});
         return {out.parents, token(out.next_token)};
     }
     Page<api::Child> list_children(Repository& r, const Caller& c, const std::string& parent,
                                    const std::string& type, const PageRequest& p) {
         api::ListChildrenRequest in{as<api::ChildType>(type), p.max_results, p.next_token, parent};
-        auto out = service.tree.list_children(r, c, in);
+        auto out = call<api::ops::ListChildren>(r, c, in);
         return {out.children, token(out.next_token)};
     }
     Page<api::Account> list_accounts_for_parent(Repository& r, const Caller& c, const std::string& parent,
                                                 const PageRequest& p) {
-        auto out = service.tree.list_accounts_for_parent(r, c, {p.max_results, p.next_token, parent});
+        auto out = call<api::ops::ListAccountsForParent>(r, c, {p.max_results, p.next_token, parent});
         return {out.accounts, token(out.next_token)};
     }
 
     // --- accounts ---
     Page<api::Account> list_accounts(Repository& r, const Caller& c, const PageRequest& p) {
-        auto out = service.accounts.list_accounts(r, c, {p.max_results, p.next_token});
+        auto out = call<api::ops::ListAccounts>(r, c, {p.max_results, p.next_token});
         return {out.accounts, token(out.next_token)};
     }
     api::Account describe_account(Repository& r, const Caller& c, const std::string& id) {
-        return service.accounts.describe_account(r, c, {id});
+        return call<api::ops::DescribeAccount>(r, c, {id}).account;
     }
     void remove_account_from_organization(Repository& r, const Caller& c, const std::string& id) {
-        service.accounts.remove_account_from_organization(r, c, {id});
+        call<api::ops::RemoveAccountFromOrganization>(r, c, {id});
     }
-    void leave_organization(Repository& r, const Caller& c) { service.accounts.leave_organization(r, c); }
+    void leave_organization(Repository& r, const Caller& c) { call<api::ops::LeaveOrganization>(r, c); }
     AccountRecord register_account(Repository& r, const AccountRecord& entry) {
         return service.accounts.register_account(r, entry);
     }
@@ -135,48 +136,47 @@ public:
     // --- tags ---
     Page<Tag> list_tags_for_resource(Repository& r, const Caller& c, const std::string& id,
                                      const std::optional<std::string>& next_token) {
-        auto out = service.tags.list_tags_for_resource(r, c, {next_token, id});
+        auto out = call<api::ops::ListTagsForResource>(r, c, {next_token, id});
         return {out.tags, token(out.next_token)};
     }
     void tag_resource(Repository& r, const Caller& c, const std::string& id, const std::vector<Tag>& tags) {
-        service.tags.tag_resource(r, c, {id, tags});
+        call<api::ops::TagResource>(r, c, {id, tags});
     }
     void untag_resource(Repository& r, const Caller& c, const std::string& id,
                         const std::vector<std::string>& keys) {
-        service.tags.untag_resource(r, c, {id, keys});
+        call<api::ops::UntagResource>(r, c, {id, keys});
     }
 
     // --- handshakes ---
     api::Handshake invite_account_to_organization(Repository& r, const Caller& c, const InviteRequest& in) {
-        return service.handshakes.invite_account_to_organization(
-            r, c, {in.notes, in.tags, {in.target.id, as<api::HandshakePartyType>(in.target.type)}});
+        return call<api::ops::InviteAccountToOrganization>(
+                   r, c, {in.notes, in.tags, {in.target.id, as<api::HandshakePartyType>(in.target.type)}})
+            .handshake;
     }
     api::Handshake accept_handshake(Repository& r, const Caller& c, const std::string& id) {
-        return service.handshakes.accept_handshake(r, c, {id});
+        return call<api::ops::AcceptHandshake>(r, c, {id}).handshake;
     }
     api::Handshake decline_handshake(Repository& r, const Caller& c, const std::string& id) {
-        return service.handshakes.decline_handshake(r, c, {id});
+        return call<api::ops::DeclineHandshake>(r, c, {id}).handshake;
     }
     api::Handshake cancel_handshake(Repository& r, const Caller& c, const std::string& id) {
-        return service.handshakes.cancel_handshake(r, c, {id});
+        return call<api::ops::CancelHandshake>(r, c, {id}).handshake;
     }
     api::Handshake describe_handshake(Repository& r, const Caller& c, const std::string& id) {
-        return service.handshakes.describe_handshake(r, c, {id});
+        return call<api::ops::DescribeHandshake>(r, c, {id}).handshake;
     }
     Page<api::Handshake> list_handshakes_for_account(Repository& r, const Caller& c, const HandshakeFilter& f,
                                                      const PageRequest& p) {
-        auto out =
-            service.handshakes.list_handshakes_for_account(r, c, {filter(f), p.max_results, p.next_token});
+        auto out = call<api::ops::ListHandshakesForAccount>(r, c, {filter(f), p.max_results, p.next_token});
         return {out.handshakes, token(out.next_token)};
     }
     Page<api::Handshake> list_handshakes_for_organization(Repository& r, const Caller& c,
                                                           const HandshakeFilter& f, const PageRequest& p) {
-        auto out = service.handshakes.list_handshakes_for_organization(
-            r, c, {filter(f), p.max_results, p.next_token});
+        auto out = call<api::ops::ListHandshakesForOrganization>(r, c, {filter(f), p.max_results, p.next_token});
         return {out.handshakes, token(out.next_token)};
     }
     api::Handshake enable_all_features(Repository& r, const Caller& c) {
-        return service.all_features.enable_all_features(r, c);
+        return call<api::ops::EnableAllFeatures>(r, c).handshake;
     }
 
 private:

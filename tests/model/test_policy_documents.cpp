@@ -831,6 +831,61 @@ TEST_CASE("policy documents: statements with a Condition match by default; the o
     CHECK(decide(a.levels(), "organizations:DescribeOrganization", {}, {false}) == Decision::implicit_deny);
 }
 
+TEST_CASE("policy documents: conditions on the keys a request sets are judged, as IAM judges them") {
+    auto deny_unless = [](const std::string& condition) {
+        return scp(R"("Effect":"Deny","Action":"organizations:*","Resource":"*","Condition":)" + condition);
+    };
+    auto decide_with = [](const std::string& doc, std::optional<std::string> type) {
+        Levels levels{{Applied{"p-FullAWSAccess", kFullAWSAccess}, Applied{"p-c", doc}}};
+        policy::Context context{{{"organizations:PolicyType", std::move(type)}, {"aws:PrincipalAccount", "222222222222"}}};
+        return policy::evaluate(levels, "organizations:CreatePolicy", {}, {}, context);
+    };
+    const std::string not_tag = deny_unless(R"({"StringNotEquals":{"organizations:PolicyType":"TAG_POLICY"}})");
+    CHECK(decide_with(not_tag, "TAG_POLICY") == Decision::allowed);
+    CHECK(decide_with(not_tag, "SERVICE_CONTROL_POLICY") == Decision::explicit_deny);
+    CHECK(decide_with(not_tag, std::nullopt) == Decision::explicit_deny);  // negated: absent key holds
+    const std::string like = deny_unless(R"({"StringLike":{"organizations:policytype":["BACKUP_*","S3_*"]}})");
+    CHECK(decide_with(like, "BACKUP_POLICY") == Decision::explicit_deny);  // keys are case-insensitive
+    CHECK(decide_with(like, "TAG_POLICY") == Decision::allowed);
+    CHECK(decide_with(like, std::nullopt) == Decision::allowed);  // absent: no match
+    const std::string if_exists = deny_unless(R"({"StringEqualsIfExists":{"organizations:PolicyType":"TAG_POLICY"}})");
+    CHECK(decide_with(if_exists, std::nullopt) == Decision::explicit_deny);
+    CHECK(decide_with(if_exists, "BACKUP_POLICY") == Decision::allowed);
+    const std::string null = deny_unless(R"({"Null":{"organizations:PolicyType":"true"}})");
+    CHECK(decide_with(null, std::nullopt) == Decision::explicit_deny);
+    CHECK(decide_with(null, "TAG_POLICY") == Decision::allowed);
+    // Every condition of a statement must hold; a key the emulator cannot know holds by default.
+    const std::string both = deny_unless(R"({"StringEquals":{"aws:PrincipalAccount":"222222222222"},
+        "IpAddress":{"aws:SourceIp":"10.0.0.0/8"}})");
+    CHECK(decide_with(both, std::nullopt) == Decision::explicit_deny);
+    const std::string other = deny_unless(R"({"StringEquals":{"aws:PrincipalAccount":"333333333333"}})");
+    CHECK(decide_with(other, std::nullopt) == Decision::allowed);
+}
+
+TEST_CASE("policy documents: the delegation policy names accounts and applies only to them") {
+    const std::string doc = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Principal":{"AWS":["arn:aws:iam::222222222222:root","333333333333"]},"Action":"organizations:List*","Resource":"*"}]})";
+    auto read = policy::read_delegation_policy(doc);
+    CHECK(read.principals == std::vector<std::string>{"arn:aws:iam::222222222222:root", "333333333333"});
+    CHECK(policy::principal_account("arn:aws:iam::222222222222:role/Admin") == "222222222222");
+    CHECK_FALSE(policy::principal_account("arn:aws:s3:::bucket"));
+    CHECK_FALSE(policy::principal_account("*"));
+    const std::vector<std::string> any{"*"};
+    for (const char* who : {"222222222222", "333333333333"})
+        CHECK(policy::evaluate_delegation(doc, who, "organizations:ListAccounts", any, {}) == Decision::allowed);
+    CHECK(policy::evaluate_delegation(doc, "444444444444", "organizations:ListAccounts", any, {}) ==
+          Decision::implicit_deny);
+    CHECK(policy::evaluate_delegation(doc, "222222222222", "organizations:CreatePolicy", any, {}) ==
+          Decision::implicit_deny);
+    // In the delegation policy a condition the request cannot tell does not hold.
+    const std::string guarded = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Principal":{"AWS":"222222222222"},"Action":"*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]})";
+    CHECK(policy::evaluate_delegation(guarded, "222222222222", "organizations:ListAccounts", any, {}) ==
+          Decision::implicit_deny);
+    testing::expect_error([] { policy::read_delegation_policy(R"({"Statement":[{"Effect":"Allow","Principal":{"Service":"x"},"Action":"*","Resource":"*"}]})"); },
+                          error_code::MalformedPolicyDocumentException);
+}
+
 TEST_CASE("policy documents: evaluating a stored document that is not an SCP is an error, not a guess") {
     Scps bad{{{"{not json"}}};
     testing::expect_error([&] { decide(bad.levels(), "organizations:ListRoots"); },

@@ -58,7 +58,7 @@ struct TreeFixture {
 
     api::OrganizationalUnit create(const std::string& parent, const std::string& name,
                                    std::vector<model::Tag> tags = {}, const Caller& caller = kMgmt) {
-        return svc.tree.create_organizational_unit(repo, caller, {name, parent, std::move(tags)});
+        return orgs.call<api::ops::CreateOrganizationalUnit>(repo, caller, {name, parent, std::move(tags)}).organizational_unit;
     }
     std::vector<std::string> child_ids(const std::string& parent, const std::string& type) {
         std::vector<std::string> out;
@@ -71,7 +71,7 @@ struct TreeFixture {
         return parents[0];
     }
     void move(const std::string& account, const std::string& from, const std::string& to) {
-        svc.tree.move_account(repo, kMgmt, {account, to, from});
+        orgs.call<api::ops::MoveAccount>(repo, kMgmt, {account, to, from});
     }
 };
 
@@ -87,7 +87,7 @@ TEST_CASE_FIXTURE(TreeFixture,
     CHECK(ou.arn == "arn:aws:organizations::111111111111:ou/" + org.id + "/" + ou.id);
     CHECK(ou.name == "Security");
     CHECK(ou.path == org.id + "/" + root + "/" + ou.id + "/");
-    CHECK(svc.tree.describe_organizational_unit(repo, kMgmt, {ou.id}) == ou);
+    CHECK(orgs.call<api::ops::DescribeOrganizationalUnit>(repo, kMgmt, {ou.id}).organizational_unit == ou);
 
     auto child = create(ou.id, "Audit");
     CHECK(child.path == org.id + "/" + root + "/" + ou.id + "/" + child.id + "/");
@@ -124,7 +124,7 @@ TEST_CASE_FIXTURE(TreeFixture, "tree: the organization's OU quota, counted over 
     expect_error([&] { create(root, "D"); }, error_code::ConstraintViolationException,
                  "OU_NUMBER_LIMIT_EXCEEDED");
     // Deleting one frees its place.
-    svc.tree.delete_organizational_unit(repo, kMgmt, {child_ids(a.id, "ORGANIZATIONAL_UNIT").at(0)});
+    orgs.call<api::ops::DeleteOrganizationalUnit>(repo, kMgmt, {child_ids(a.id, "ORGANIZATIONAL_UNIT").at(0)});
     create(root, "D");
 }
 
@@ -132,7 +132,7 @@ TEST_CASE_FIXTURE(TreeFixture, "tree: a parent that is not a root or OU of this 
     model::Caller other = kOther;
     auto other_org = orgs.create_organization(repo, other);
     auto other_root = orgs.list_roots(repo, other, {}).items.at(0).id;
-    auto foreign = svc.tree.create_organizational_unit(repo, other, {"Theirs", other_root, {}});
+    auto foreign = orgs.call<api::ops::CreateOrganizationalUnit>(repo, other, {"Theirs", other_root, {}}).organizational_unit;
     for (const std::string& parent :
          {other_root, foreign.id, std::string("ou-zzzz-abcdefgh"), kMember.account_id}) {
         CAPTURE(parent);
@@ -141,13 +141,13 @@ TEST_CASE_FIXTURE(TreeFixture, "tree: a parent that is not a root or OU of this 
                      error_code::ParentNotFoundException);
         expect_error(
             [&] {
-                svc.tree.list_organizational_units_for_parent(repo, kMgmt, {{}, {}, parent});
+                orgs.call<api::ops::ListOrganizationalUnitsForParent>(repo, kMgmt, {{}, {}, parent});
             },
             error_code::ParentNotFoundException);
         expect_error([&] { orgs.list_accounts_for_parent(repo, kMgmt, parent, {}); },
                      error_code::ParentNotFoundException);
     }
-    expect_error([&] { svc.tree.describe_organizational_unit(repo, kMgmt, {foreign.id}); },
+    expect_error([&] { orgs.call<api::ops::DescribeOrganizationalUnit>(repo, kMgmt, {foreign.id}).organizational_unit; },
                  error_code::OrganizationalUnitNotFoundException);
     CHECK(other_org.id != org.id);
 }
@@ -191,26 +191,26 @@ TEST_CASE_FIXTURE(TreeFixture, "tree: UpdateOrganizationalUnit renames; id, ARN,
     auto sibling = create(root, "Sibling");
     move(kMember.account_id, root, ou.id);
 
-    auto renamed = svc.tree.update_organizational_unit(repo, kMgmt, {"New", ou.id});
+    auto renamed = orgs.call<api::ops::UpdateOrganizationalUnit>(repo, kMgmt, {"New", ou.id}).organizational_unit;
     CHECK(renamed.name == "New");
     CHECK((renamed.id == ou.id && renamed.arn == ou.arn && renamed.path == ou.path));
-    CHECK(svc.tree.describe_organizational_unit(repo, kMgmt, {ou.id}).name == "New");
+    CHECK(orgs.call<api::ops::DescribeOrganizationalUnit>(repo, kMgmt, {ou.id}).organizational_unit.name == "New");
     CHECK(child_ids(ou.id, "ORGANIZATIONAL_UNIT") == std::vector<std::string>{child.id});
     CHECK(child_ids(ou.id, "ACCOUNT") == std::vector<std::string>{kMember.account_id});
 
     // No name, or its own name: unchanged. A sibling's name: refused.
-    CHECK(svc.tree.update_organizational_unit(repo, kMgmt, {std::nullopt, ou.id}).name == "New");
-    CHECK(svc.tree.update_organizational_unit(repo, kMgmt, {"New", ou.id}).name == "New");
+    CHECK(orgs.call<api::ops::UpdateOrganizationalUnit>(repo, kMgmt, {std::nullopt, ou.id}).organizational_unit.name == "New");
+    CHECK(orgs.call<api::ops::UpdateOrganizationalUnit>(repo, kMgmt, {"New", ou.id}).organizational_unit.name == "New");
     expect_error(
         [&] {
-            svc.tree.update_organizational_unit(repo, kMgmt, {"Sibling", ou.id});
+            orgs.call<api::ops::UpdateOrganizationalUnit>(repo, kMgmt, {"Sibling", ou.id}).organizational_unit;
         },
         error_code::DuplicateOrganizationalUnitException);
     // The old name is free again.
     CHECK(create(root, "Old").name == "Old");
     expect_error(
         [&] {
-            svc.tree.update_organizational_unit(repo, kMgmt, {"X", "ou-zzzz-abcdefgh"});
+            orgs.call<api::ops::UpdateOrganizationalUnit>(repo, kMgmt, {"X", "ou-zzzz-abcdefgh"}).organizational_unit;
         },
         error_code::OrganizationalUnitNotFoundException);
     CHECK(sibling.name == "Sibling");
@@ -219,19 +219,19 @@ TEST_CASE_FIXTURE(TreeFixture, "tree: UpdateOrganizationalUnit renames; id, ARN,
 TEST_CASE_FIXTURE(TreeFixture, "tree: DeleteOrganizationalUnit only when empty; its tags go with it") {
     auto ou = create(root, "Doomed", {{"k", "v"}});
     auto child = create(ou.id, "Child");
-    expect_error([&] { svc.tree.delete_organizational_unit(repo, kMgmt, {ou.id}); },
+    expect_error([&] { orgs.call<api::ops::DeleteOrganizationalUnit>(repo, kMgmt, {ou.id}); },
                  error_code::OrganizationalUnitNotEmptyException);  // holds an OU
     move(kMember.account_id, root, child.id);
-    expect_error([&] { svc.tree.delete_organizational_unit(repo, kMgmt, {child.id}); },
+    expect_error([&] { orgs.call<api::ops::DeleteOrganizationalUnit>(repo, kMgmt, {child.id}); },
                  error_code::OrganizationalUnitNotEmptyException);  // holds an account
     move(kMember.account_id, child.id, root);
-    svc.tree.delete_organizational_unit(repo, kMgmt, {child.id});
-    svc.tree.delete_organizational_unit(repo, kMgmt, {ou.id});
+    orgs.call<api::ops::DeleteOrganizationalUnit>(repo, kMgmt, {child.id});
+    orgs.call<api::ops::DeleteOrganizationalUnit>(repo, kMgmt, {ou.id});
     CHECK(child_ids(root, "ORGANIZATIONAL_UNIT").empty());
     CHECK(db.tags().count(ou.id) == 0);
-    expect_error([&] { svc.tree.describe_organizational_unit(repo, kMgmt, {ou.id}); },
+    expect_error([&] { orgs.call<api::ops::DescribeOrganizationalUnit>(repo, kMgmt, {ou.id}).organizational_unit; },
                  error_code::OrganizationalUnitNotFoundException);
-    expect_error([&] { svc.tree.delete_organizational_unit(repo, kMgmt, {ou.id}); },
+    expect_error([&] { orgs.call<api::ops::DeleteOrganizationalUnit>(repo, kMgmt, {ou.id}); },
                  error_code::OrganizationalUnitNotFoundException);
     // The name can be used again, with a new id.
     CHECK(create(root, "Doomed").id != ou.id);
@@ -256,7 +256,7 @@ TEST_CASE_FIXTURE(
         CHECK(c.type == "ORGANIZATIONAL_UNIT");
 
     auto listed =
-        svc.tree.list_organizational_units_for_parent(repo, kMgmt, {{}, {}, a.id}).organizational_units;
+        orgs.call<api::ops::ListOrganizationalUnitsForParent>(repo, kMgmt, {{}, {}, a.id}).organizational_units;
     REQUIRE(listed.size() == 1);
     CHECK(listed[0] == a1);
 
@@ -297,7 +297,7 @@ TEST_CASE_FIXTURE(TreeFixture,
     std::optional<std::string> token;
     int pages = 0;
     do {
-        auto page = svc.tree.list_organizational_units_for_parent(repo, kMgmt, {5, token, parent.id});
+        auto page = orgs.call<api::ops::ListOrganizationalUnitsForParent>(repo, kMgmt, {5, token, parent.id});
         CHECK(page.organizational_units.size() <= 5);
         for (const auto& ou : page.organizational_units) seen.push_back(ou.id);
         token = page.next_token.empty() ? std::nullopt : std::optional<std::string>(page.next_token);
@@ -349,23 +349,23 @@ TEST_CASE_FIXTURE(TreeFixture, "tree: MoveAccount and each of its refusals") {
 TEST_CASE_FIXTURE(TreeFixture, "tree: a member account is denied every tree operation") {
     auto ou = create(root, "A");
     expect_error([&] { create(root, "B", {}, kMember); }, error_code::AccessDeniedException);
-    expect_error([&] { svc.tree.describe_organizational_unit(repo, kMember, {ou.id}); },
+    expect_error([&] { orgs.call<api::ops::DescribeOrganizationalUnit>(repo, kMember, {ou.id}).organizational_unit; },
                  error_code::AccessDeniedException);
     expect_error(
         [&] {
-            svc.tree.update_organizational_unit(repo, kMember, {"X", ou.id});
+            orgs.call<api::ops::UpdateOrganizationalUnit>(repo, kMember, {"X", ou.id}).organizational_unit;
         },
         error_code::AccessDeniedException);
-    expect_error([&] { svc.tree.delete_organizational_unit(repo, kMember, {ou.id}); },
+    expect_error([&] { orgs.call<api::ops::DeleteOrganizationalUnit>(repo, kMember, {ou.id}); },
                  error_code::AccessDeniedException);
     expect_error(
         [&] {
-            svc.tree.list_organizational_units_for_parent(repo, kMember, {{}, {}, root});
+            orgs.call<api::ops::ListOrganizationalUnitsForParent>(repo, kMember, {{}, {}, root});
         },
         error_code::AccessDeniedException);
     expect_error(
         [&] {
-            svc.tree.move_account(repo, kMember, {kMember.account_id, ou.id, root});
+            orgs.call<api::ops::MoveAccount>(repo, kMember, {kMember.account_id, ou.id, root});
         },
         error_code::AccessDeniedException);
     // And an account in no organization is told so.
@@ -380,7 +380,7 @@ TEST_CASE_FIXTURE(
     move(kMember.account_id, root, ou.id);
     orgs.leave_organization(repo, kMember);
     CHECK(child_ids(ou.id, "ACCOUNT").empty());
-    svc.tree.delete_organizational_unit(repo, kMgmt, {ou.id});  // empty now
+    orgs.call<api::ops::DeleteOrganizationalUnit>(repo, kMgmt, {ou.id});  // empty now
 
     join(kMember.account_id);
     CHECK(parent_of(kMember.account_id).id == root);

@@ -59,6 +59,17 @@ TEST_CASE("every operation of the service model has a codec, in name order") {
     }
 }
 
+TEST_CASE("every operation of the service model has one access rule (model/access.cpp)") {
+    const auto names = server::validation::operation_names();
+    const auto rules = model::access_rules();
+    REQUIRE(rules.size() == names.size());
+    for (const auto name : names) {
+        bool found = false;
+        for (const auto& r : rules) found = found || r.operation == name;
+        CHECK_MESSAGE(found, name);
+    }
+}
+
 TEST_CASE_FIXTURE(CodecFixture,
                   "inputs decode into typed requests: enums, optional members, lists, nesting") {
     model::Binding stand_in{
