@@ -10,6 +10,7 @@
 //   model/policies.*       policies of every type, attachments, effective policies, SCPs
 //   model/handshakes.*     InviteAccountToOrganization and the handshake lifecycle
 //   model/all_features.*   EnableAllFeatures and its migration handshakes
+//   model/transfers.*      responsibility (billing) transfers and their handshakes
 //
 // Every operation runs inside the caller's unit of work (the Repository passed in) and throws
 // api_error for every refusal.
@@ -30,6 +31,7 @@
 #include "model/organization.hpp"
 #include "model/policies.hpp"
 #include "model/tags.hpp"
+#include "model/transfers.hpp"
 #include "model/tree.hpp"
 
 namespace localorgs::model {
@@ -76,6 +78,7 @@ public:
     Tags tags;
     Handshakes handshakes;
     AllFeatures all_features;
+    Transfers transfers;
 
     template <class Family>
     Family& family() {
@@ -95,6 +98,8 @@ public:
             return handshakes;
         else if constexpr (std::is_same_v<Family, AllFeatures>)
             return all_features;
+        else if constexpr (std::is_same_v<Family, Transfers>)
+            return transfers;
         else
             static_assert(sizeof(Family) == 0, "not a family of the service");
     }

@@ -306,11 +306,9 @@ class OrganizationCliTest(ServerTestCase):
         c = self.client(a, retries=5)
         sent = []
         c.meta.events.register("before-send.organizations.*", lambda request, **kw: sent.append(request))
-        # Operations not implemented yet (delegated administrators, service access, responsibility
-        # transfers); drop one from this list when it gets implemented.
+        # Operations not implemented yet (delegated administrators, service access); drop one from
+        # this list when it gets implemented.
         calls = [
-            ("ListInboundResponsibilityTransfers",
-             lambda: c.list_inbound_responsibility_transfers(Type="BILLING")),
             ("EnableAWSServiceAccess", lambda: c.enable_aws_service_access(ServicePrincipal="example.amazonaws.com")),
             ("ListDelegatedAdministrators", lambda: c.list_delegated_administrators()),
         ]
