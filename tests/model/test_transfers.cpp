@@ -268,7 +268,7 @@ TEST_CASE_FIXTURE(TransferFixture, "transfers: accepted, then withdrawn by eithe
         CHECK(w.arn.find("/outbound/") != std::string::npos);
     }
     SUBCASE("end dates it refuses") {
-        expect_error([&] { terminate(kPayer, id, kEndOfMay - 1); }, error_code::InvalidInputException,
+        expect_error([&] { terminate(kPayer, id, kEndOfMay - kMinute); }, error_code::InvalidInputException,
                      "END_DATE_NOT_END_OF_MONTH");
         expect_error([&] { terminate(kPayer, id, kMay1); }, error_code::InvalidInputException,
                      "END_DATE_NOT_END_OF_MONTH");
