@@ -255,6 +255,28 @@ def report(results):
                        f"{mgmt_list['rps'] / admin_list['rps']:.2f}× in requests/s, same run, same server.")
         out.append("")
 
+    # --- responsibility transfers --------------------------------------------------------------
+    transfer_rows = [
+        ("DescribeResponsibilityTransfer", "describe-transfer@transfers", "DescribeHandshake", "describe-handshake@transfers"),
+        ("ListInboundResponsibilityTransfers, first page", "list-inbound-transfers@transfers",
+         "ListHandshakesForOrganization, first page", "list-handshakes@transfers"),
+        ("InviteOrganizationToTransferResponsibility", "invite-transfer@transfers",
+         "InviteAccountToOrganization", "invite@transfers"),
+    ]
+    if any(run(name) for _, name, _, _ in transfer_rows):
+        seed = load(results, "seed-transfers") or {}
+        out.append(f"| Transfers ({fmt_int(seed.get('transfers', 0))} inbound, half accepted) | Requests/s | p50 ms "
+                   "| p99 ms | Errors | Baseline, same server | Requests/s | vs baseline |")
+        out.append("|---|--:|--:|--:|---|---|--:|--:|")
+        for label, name, base_label, base_name in transfer_rows:
+            r, b = run(name), run(base_name)
+            if not r:
+                continue
+            ratio = f"{r['rps'] / b['rps']:.2f}×" if b and b["rps"] else "—"
+            out.append(f"| {label} | {fmt_int(r['rps'])} | {fmt_ms(r['p50_ms'])} | {fmt_ms(r['p99_ms'])} "
+                       f"| {errors_cell(r)} | {base_label} | {fmt_int(b['rps']) if b else '—'} | {ratio} |")
+        out.append("")
+
     # --- targets -----------------------------------------------------------------------------
     t = Targets(meta.get("mode") == "smoke")
     describe = run("describe@localorgs")

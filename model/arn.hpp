@@ -50,5 +50,17 @@ inline std::string handshake(std::string_view partition, std::string_view mgmt, 
         .append("/")
         .append(handshake_id);
 }
+// A transfer has one id and an ARN on each side: under the payer's organization it is inbound,
+// under the other's outbound (the model's ResponsibilityTransferArn pattern).
+inline std::string transfer(std::string_view partition, std::string_view mgmt, std::string_view org,
+                            std::string_view type_segment, bool inbound, std::string_view transfer_id) {
+    return prefix(partition, mgmt)
+        .append("transfer/")
+        .append(org)
+        .append("/")
+        .append(type_segment)
+        .append(inbound ? "/inbound/" : "/outbound/")
+        .append(transfer_id);
+}
 
 }  // namespace localorgs::model::arn

@@ -109,6 +109,22 @@ api::Handshake Handshakes::shape(const HandshakeRecord& h) const {
         out.resources.push_back({{}, HandshakeResourceType::PARENT_HANDSHAKE, h.parent_handshake_id});
         out.resources.push_back({{}, HandshakeResourceType::ORGANIZATION, h.organization_id});
         out.resources.push_back({{}, target, h.target_id});
+    } else if (h.action == ActionType::TRANSFER_RESPONSIBILITY) {
+        // The transfer offered, and who offers it (reference: the HandshakeResourceType values
+        // RESPONSIBILITY_TRANSFER, TRANSFER_TYPE, TRANSFER_START_TIMESTAMP, MANAGEMENT_*).
+        out.parties.push_back({h.target_id, h.target_type});
+        const std::string type(h.transfer_type ? api::to_string(*h.transfer_type) : "BILLING");
+        out.resources.push_back(
+            {{{{}, HandshakeResourceType::TRANSFER_TYPE, type},
+              {{}, HandshakeResourceType::TRANSFER_START_TIMESTAMP, Transfers::timestamp_text(h.transfer_start_ms)}},
+             HandshakeResourceType::RESPONSIBILITY_TRANSFER,
+             h.transfer_id});
+        out.resources.push_back({{{{}, HandshakeResourceType::MANAGEMENT_EMAIL, h.master_email},
+                                  {{}, HandshakeResourceType::MANAGEMENT_NAME, h.master_name}},
+                                 HandshakeResourceType::MANAGEMENT_ACCOUNT,
+                                 h.management_account_id});
+        out.resources.push_back({{}, target, h.target_id});
+        if (h.notes) out.resources.push_back({{}, HandshakeResourceType::NOTES, *h.notes});
     } else {
         out.resources.push_back({{}, HandshakeResourceType::ORGANIZATION, h.organization_id});
     }
@@ -273,12 +289,15 @@ api::Handshake Handshakes::accept_handshake(Repository& repo, const Caller& call
     check_role(h, acceptor, is_recipient(h, acceptor));
     if (h.state != HandshakeState::OPEN) close(h, HandshakeState::ACCEPTED);  // throws the state error
     if (h.action == ActionType::INVITE) return accept_invitation(repo, acceptor, h);
+    if (h.action == ActionType::TRANSFER_RESPONSIBILITY) svc_.transfers.check_acceptance(repo, acceptor, h);
 
     repo.handshakes.save(close(h, HandshakeState::ACCEPTED));
     if (h.action == ActionType::APPROVE_ALL_FEATURES) {
         svc_.all_features.approved(repo, h.organization_id);
     } else if (h.action == ActionType::ENABLE_ALL_FEATURES) {
         svc_.all_features.finalize(repo, h.organization_id);
+    } else if (h.action == ActionType::TRANSFER_RESPONSIBILITY) {
+        svc_.transfers.handshake_closed(repo, h, acceptor);
     }
     return shape(h);
 }
@@ -338,6 +357,7 @@ api::Handshake Handshakes::decline_handshake(Repository& repo, const Caller& cal
     check_role(h, account, is_recipient(h, account));
     repo.handshakes.save(close(h, HandshakeState::DECLINED));
     svc_.all_features.parent_closed(repo, h);  // a declined child leaves its parent REQUESTED
+    if (h.action == ActionType::TRANSFER_RESPONSIBILITY) svc_.transfers.handshake_closed(repo, h, account);
     return shape(h);
 }
 
@@ -348,6 +368,7 @@ api::Handshake Handshakes::cancel_handshake(Repository& repo, const Caller& call
     check_role(h, account, is_sender(h, account));
     repo.handshakes.save(close(h, HandshakeState::CANCELED));
     svc_.all_features.parent_closed(repo, h);
+    if (h.action == ActionType::TRANSFER_RESPONSIBILITY) svc_.transfers.handshake_closed(repo, h, account);
     return shape(h);
 }
 

@@ -29,6 +29,7 @@ std::string IdGenerator::handshake_id() {
 std::string IdGenerator::create_account_request_id() { return draw("car-", 32, kHex); }
 std::string IdGenerator::policy_id() { return draw("p-", 10, kLowerAlnum); }
 std::string IdGenerator::resource_policy_id() { return draw("rp-", 8, kLowerAlnum); }
+std::string IdGenerator::responsibility_transfer_id() { return draw("rt-", 16, kLowerAlnum); }
 std::string IdGenerator::account_id() { return draw("", 1, "123456789") + draw("", 11, "0123456789"); }
 std::string IdGenerator::organizational_unit_id(std::string_view root_id) {
     std::string prefix = "ou-";

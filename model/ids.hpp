@@ -41,6 +41,7 @@ public:
     std::string account_id();                 // 12 digits, the first not 0
     std::string policy_id();                  // p- + 10 [a-z0-9]
     std::string resource_policy_id();         // rp- + 8 [a-z0-9]
+    std::string responsibility_transfer_id();  // rt- + 16 [a-z0-9]
     // ou- + the root id's suffix + - + 8 [a-z0-9]: the model's pattern names the root in the id.
     std::string organizational_unit_id(std::string_view root_id);
 

@@ -90,6 +90,9 @@ void Organizations::delete_organization(Repository& repo, const Caller& caller) 
     Membership m = management_of_organization(repo, caller);
     if (repo.accounts.count_members(m.organization.id) > 1)
         throw api_error(error_code::OrganizationNotEmptyException);
+    // Not while a transfer invitation is pending either way or a transfer is in force (API
+    // Reference, ConstraintViolationException ACTIVE_RESPONSIBILITY_TRANSFER_PROCESS).
+    svc_.transfers.check_no_active_process(repo, m.organization);
     // Invitations and a migration still pending die with the organization.
     for (auto& h : repo.handshakes.open_of_organization(m.organization.id, svc_.now()))
         svc_.handshakes.cancel_quietly(repo, h);

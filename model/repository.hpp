@@ -207,6 +207,41 @@ public:
                                          std::size_t limit) = 0;
 };
 
+// Which transfers a list wants: those an organization pays for (inbound), or those an account
+// lets another pay for (outbound: by account id or, for EMAIL invitations, by its address; of
+// its organization once accepted). Keyset-paged by (requested_ms, id).
+struct TransferQuery {
+    std::string target_organization_id;  // inbound to this organization, or
+    std::string source_account_id;       // outbound from this account
+    std::string source_email;            //   or addressed to this address (lower-cased)
+    std::string source_organization_id;  //   and not accepted by another organization
+    Millis after_requested_ms = 0;       // keyset position; after_id "" = first page
+    std::string after_id;
+    std::size_t limit = 20;
+};
+
+class ResponsibilityTransferRepository {
+public:
+    virtual ~ResponsibilityTransferRepository() = default;
+    virtual std::optional<ResponsibilityTransferRecord> find(std::string_view id) = 0;
+    virtual std::optional<ResponsibilityTransferRecord> find_by_handshake(std::string_view handshake_id) = 0;
+    virtual void save(const ResponsibilityTransferRecord& transfer) = 0;  // insert or replace
+    virtual std::vector<ResponsibilityTransferRecord> list(const TransferQuery& query) = 0;
+    // The organization's REQUESTED transfer (not lapsed at `now`) to this account or address, if any.
+    virtual std::optional<ResponsibilityTransferRecord> find_open_invitation(std::string_view target_organization_id,
+                                                                             std::string_view account_id,
+                                                                             std::string_view email, Millis now) = 0;
+    // Transfers in force at `now` (ResponsibilityTransferRecord::in_force) that the organization
+    // pays for (inbound) or lets another pay for (outbound).
+    virtual std::vector<ResponsibilityTransferRecord> in_force_inbound(std::string_view organization_id, Millis now) = 0;
+    virtual std::vector<ResponsibilityTransferRecord> in_force_outbound(std::string_view organization_id, Millis now) = 0;
+    // Inbound transfers in force and invitations the organization sent still REQUESTED at `now`.
+    virtual std::size_t count_inbound(std::string_view organization_id, Millis now) = 0;
+    // REQUESTED (not lapsed) transfers addressed to this account or address.
+    virtual std::size_t count_open_invitations_to(std::string_view account_id, std::string_view email, Millis now) = 0;
+    virtual std::vector<ResponsibilityTransferRecord> all() = 0;  // by (requested_ms, id)
+};
+
 // The outbox: what AWS would have emailed.
 class OutboxRepository {
 public:
@@ -230,7 +265,8 @@ public:
     Repository(AccountRepository& accounts, OrganizationRepository& organizations,
                OrganizationalUnitRepository& organizational_units,
                CreateAccountRequestRepository& create_account_requests, PolicyRepository& policies,
-               DelegationRepository& delegation, TagRepository& tags, HandshakeRepository& handshakes, OutboxRepository& outbox, SettingRepository& settings)
+               DelegationRepository& delegation, TagRepository& tags, HandshakeRepository& handshakes,
+               OutboxRepository& outbox, SettingRepository& settings, ResponsibilityTransferRepository& transfers)
         : accounts(accounts),
           organizations(organizations),
           organizational_units(organizational_units),
@@ -240,7 +276,8 @@ public:
           tags(tags),
           handshakes(handshakes),
           outbox(outbox),
-          settings(settings) {}
+          settings(settings),
+          transfers(transfers) {}
     virtual ~Repository() = default;
     Repository(const Repository&) = delete;
     Repository& operator=(const Repository&) = delete;
@@ -255,6 +292,7 @@ public:
     HandshakeRepository& handshakes;
     OutboxRepository& outbox;
     SettingRepository& settings;
+    ResponsibilityTransferRepository& transfers;
 
     // Forgets everything (control plane reset).
     virtual void wipe() = 0;

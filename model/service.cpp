@@ -20,14 +20,15 @@ Service::Service(const Clock& clock, IdGenerator& ids, ServiceOptions options)
       delegation(*this),
       tags(*this),
       handshakes(*this),
-      all_features(*this) {}
+      all_features(*this),
+      transfers(*this) {}
 
 const Binding* Service::find(std::string_view operation) const noexcept {
     static const std::array kFamilies = {Organizations::operations(), Tree::operations(),
                                          Accounts::operations(),      AccountCreation::operations(), Policies::operations(),
                                          Delegation::operations(),
                                          Tags::operations(),          Handshakes::operations(),
-                                         AllFeatures::operations()};
+                                         AllFeatures::operations(),   Transfers::operations()};
     for (const auto& family : kFamilies)
         for (const auto& op : family)
             if (op.name == operation) return &op;

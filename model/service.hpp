@@ -11,6 +11,7 @@
 //   model/delegation.*     trusted access, delegated administrators, the delegation policy
 //   model/handshakes.*     InviteAccountToOrganization and the handshake lifecycle
 //   model/all_features.*   EnableAllFeatures and its migration handshakes
+//   model/transfers.*      responsibility (billing) transfers and their handshakes
 //
 // Every operation runs inside the caller's unit of work (the Repository passed in) and throws
 // api_error for every refusal.
@@ -32,6 +33,7 @@
 #include "model/organization.hpp"
 #include "model/policies.hpp"
 #include "model/tags.hpp"
+#include "model/transfers.hpp"
 #include "model/tree.hpp"
 
 namespace localorgs::model {
@@ -85,6 +87,7 @@ public:
     Tags tags;
     Handshakes handshakes;
     AllFeatures all_features;
+    Transfers transfers;
 
     template <class Family>
     Family& family() {
@@ -106,6 +109,8 @@ public:
             return handshakes;
         else if constexpr (std::is_same_v<Family, AllFeatures>)
             return all_features;
+        else if constexpr (std::is_same_v<Family, Transfers>)
+            return transfers;
         else
             static_assert(sizeof(Family) == 0, "not a family of the service");
     }

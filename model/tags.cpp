@@ -57,6 +57,10 @@ void Tags::require_taggable(Repository& repo, const Membership& m, const std::st
         auto p = repo.delegation.resource_policy(m.organization.id);
         if (p && p->id == resource_id) return;
     }
+    if (resource_id.starts_with("rt-")) {  // a responsibility transfer, from either side
+        auto t = repo.transfers.find(resource_id);
+        if (t && svc_.transfers.visible_to(*t, m)) return;
+    }
     throw api_error(error_code::TargetNotFoundException);
 }
 

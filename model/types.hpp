@@ -26,6 +26,15 @@ struct Quotas {
     int max_concurrent_creations = 5;
     int max_concurrent_closures = 3;
     std::optional<int> closures_per_30_days;  // nullopt: AWS's max(250, 20% of members), at most 1000
+    // Responsibility (billing) transfers (Billing User Guide, "Quotas for billing transfer"): the
+    // transfers this organization pays for, invitations included (AWS's default is 0, adjustable
+    // to 1,000; ours lets one invite), those it lets another pay for (AWS: 1, not adjustable),
+    // how many levels a chain of payers may have and how many transfers one chain may hold
+    // (AWS: two levels "for selected accounts"; the second figure is ours: README, Responsibility transfers).
+    int max_inbound_transfers = 20;
+    int max_outbound_transfers = 1;
+    int max_transfer_chain_levels = 2;
+    int max_transfers_in_chain = 1000;
 };
 
 // An AWS account the emulator knows: the identity registry entry plus its membership.
@@ -186,7 +195,11 @@ struct HandshakeRecord {
     std::string master_email, master_name;  // the organization when it was sent
     api::OrganizationFeatureSet feature_set = api::OrganizationFeatureSet::ALL;
     std::string parent_handshake_id;
-    std::vector<Tag> tags;  // attached to the account when it accepts
+    std::vector<Tag> tags;  // attached to the account (the transfer) when it accepts
+    // TRANSFER_RESPONSIBILITY: the transfer it offers, its type and start (for its Resources).
+    std::string transfer_id;
+    std::optional<api::ResponsibilityTransferType> transfer_type;
+    Millis transfer_start_ms = 0;
     Millis requested_ms = 0;
     Millis expiration_ms = 0;
     Millis closed_ms = 0;  // 0 while open
@@ -194,6 +207,40 @@ struct HandshakeRecord {
     // Closed handshakes stay visible for 30 days; an open one lapses at its expiry, then 30 days.
     static constexpr Millis kRetentionMs = 30LL * 24 * 3600 * 1000;
     Millis visible_until_ms() const;
+};
+
+// A responsibility transfer (Organizations API Reference, ResponsibilityTransfer): made when the
+// invitation is sent, REQUESTED while its handshake is open. The Target pays (the inviter, for
+// whom the transfer is inbound); the Source lets it (the invitee, outbound). An EMAIL invitation
+// names its source by address until an account accepts it.
+struct ResponsibilityTransferRecord {
+    std::string id;  // rt-...
+    api::ResponsibilityTransferType type = api::ResponsibilityTransferType::BILLING;
+    std::string name;
+    // As stored: a REQUESTED one whose handshake lapsed shows EXPIRED.
+    api::ResponsibilityTransferStatus status = api::ResponsibilityTransferStatus::REQUESTED;
+    std::string partition;  // of the inviter, for the ARNs
+    std::string target_organization_id;
+    std::string target_account_id;
+    std::string source_account_id;       // "" for an EMAIL invitation not accepted yet
+    std::string recipient_email;         // EMAIL invitations, lower-cased
+    std::string source_organization_id;  // "" until accepted
+    std::string handshake_id;
+    Millis requested_ms = 0;
+    Millis expiration_ms = 0;  // the handshake's
+    Millis start_ms = 0;
+    Millis end_ms = 0;     // 0 until withdrawn
+    Millis closed_ms = 0;  // when it was accepted, declined, canceled or withdrawn
+
+    bool lapsed(Millis now) const {
+        return status == api::ResponsibilityTransferStatus::REQUESTED && now >= expiration_ms;
+    }
+    // Counts towards both organizations' quotas: accepted, or withdrawn but not ended yet (its
+    // last millisecond, end_ms, included).
+    bool in_force(Millis now) const {
+        return status == api::ResponsibilityTransferStatus::ACCEPTED ||
+               (status == api::ResponsibilityTransferStatus::WITHDRAWN && now <= end_ms);
+    }
 };
 
 // A message AWS would have emailed (the outbox of the control plane).

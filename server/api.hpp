@@ -22,8 +22,14 @@ namespace localorgs::server {
 class AwsApi {
 public:
     AwsApi(boost::asio::io_context& io, DbThread& db, model::Store& store, model::Service& service,
-           const Identity& identity, FaultRegistry& faults)
-        : io_(io), db_(db), store_(store), service_(service), operations_(service), identity_(identity), faults_(faults) {}
+           const Identity& identity, FaultRegistry& faults, std::span<const std::string_view> withheld = {})
+        : io_(io),
+          db_(db),
+          store_(store),
+          service_(service),
+          operations_(service, withheld),
+          identity_(identity),
+          faults_(faults) {}
 
     void handle(Request&& request, Respond respond);
 

@@ -3,6 +3,8 @@
 // generated codec (server/wire/api_codec.cpp) and, when localorgs implements it, the model's
 // operation (model::Service::find). There are no hand-written adapters: adding an operation to
 // the model is enough for the server to decode, run and encode it (docs/ARCHITECTURE.md).
+#include <algorithm>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -18,9 +20,13 @@ struct Operation {
 
 class OperationTable {
 public:
-    explicit OperationTable(const model::Service& service) {
-        for (const auto& codec : wire::operation_codecs())
-            entries_.push_back({&codec, service.find(codec.name)});
+    // `withheld`: operations answered as not implemented although the model has them (tests use
+    // it for the 501 an operation gets when the service model has it before localorgs does).
+    explicit OperationTable(const model::Service& service, std::span<const std::string_view> withheld = {}) {
+        for (const auto& codec : wire::operation_codecs()) {
+            const bool held = std::find(withheld.begin(), withheld.end(), codec.name) != withheld.end();
+            entries_.push_back({&codec, held ? nullptr : service.find(codec.name)});
+        }
     }
     // The operation with this wire name; codec nullptr when the service model has none.
     Operation find(std::string_view name) const noexcept {

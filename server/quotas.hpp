@@ -27,6 +27,10 @@ inline constexpr QuotaField kQuotaFields[] = {
     {"MaxConcurrentAccountCreations", 1, &model::Quotas::max_concurrent_creations},
     {"MaxConcurrentAccountClosures", 1, &model::Quotas::max_concurrent_closures},
     {"AccountClosuresPer30Days", 0, nullptr, &model::Quotas::closures_per_30_days},
+    {"MaxInboundResponsibilityTransfers", 0, &model::Quotas::max_inbound_transfers},
+    {"MaxOutboundResponsibilityTransfers", 0, &model::Quotas::max_outbound_transfers},
+    {"MaxResponsibilityTransferChainLevels", 1, &model::Quotas::max_transfer_chain_levels},
+    {"MaxResponsibilityTransfersInChain", 1, &model::Quotas::max_transfers_in_chain},
 };
 
 nlohmann::json quotas_json(const model::Quotas& q);

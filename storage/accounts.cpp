@@ -51,15 +51,17 @@ const Query kClosedBefore{"SELECT " ACCOUNT_COLUMNS
 const Query kFindOrganization{
     "SELECT id, management_account_id, feature_set, root_id, created_ms, max_accounts, invitations_per_day,"
     " initialization_seconds, max_organizational_units, create_account_seconds, close_account_seconds,"
-    " max_concurrent_creations, max_concurrent_closures, closures_per_30_days, enabled_policy_types"
+    " max_concurrent_creations, max_concurrent_closures, closures_per_30_days, enabled_policy_types,"
+    " max_inbound_transfers, max_outbound_transfers, max_transfer_chain_levels, max_transfers_in_chain"
     " FROM organizations WHERE id = ?1"};
 // An upsert: the counters the triggers keep are not the caller's to overwrite.
 const Query kSaveOrganization{
     "INSERT INTO organizations (id, management_account_id, feature_set, root_id, created_ms,"
     " max_accounts, invitations_per_day, initialization_seconds, max_organizational_units,"
     " create_account_seconds, close_account_seconds, max_concurrent_creations, max_concurrent_closures,"
-    " closures_per_30_days, enabled_policy_types)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+    " closures_per_30_days, enabled_policy_types, max_inbound_transfers, max_outbound_transfers,"
+    " max_transfer_chain_levels, max_transfers_in_chain)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
     " ON CONFLICT (id) DO UPDATE SET management_account_id = excluded.management_account_id,"
     " feature_set = excluded.feature_set, root_id = excluded.root_id, created_ms = excluded.created_ms,"
     " max_accounts = excluded.max_accounts, invitations_per_day = excluded.invitations_per_day,"
@@ -70,7 +72,11 @@ const Query kSaveOrganization{
     " max_concurrent_creations = excluded.max_concurrent_creations,"
     " max_concurrent_closures = excluded.max_concurrent_closures,"
     " closures_per_30_days = excluded.closures_per_30_days,"
-    " enabled_policy_types = excluded.enabled_policy_types"};
+    " enabled_policy_types = excluded.enabled_policy_types,"
+    " max_inbound_transfers = excluded.max_inbound_transfers,"
+    " max_outbound_transfers = excluded.max_outbound_transfers,"
+    " max_transfer_chain_levels = excluded.max_transfer_chain_levels,"
+    " max_transfers_in_chain = excluded.max_transfers_in_chain"};
 const Query kDeleteOrganization{"DELETE FROM organizations WHERE id = ?1"};
 
 model::AccountRecord read_account(const Statement& s) {
@@ -182,6 +188,10 @@ public:
                     o.enabled_policy_types.push_back(*t);
                 types.remove_prefix(comma == std::string_view::npos ? types.size() : comma + 1);
             }
+            o.quotas.max_inbound_transfers = int(s.int64(15));
+            o.quotas.max_outbound_transfers = int(s.int64(16));
+            o.quotas.max_transfer_chain_levels = int(s.int64(17));
+            o.quotas.max_transfers_in_chain = int(s.int64(18));
             return o;
         });
     }
@@ -210,6 +220,10 @@ public:
             types += model::api::to_string(t);
         }
         s.bind(15, types);
+        s.bind(16, std::int64_t{o.quotas.max_inbound_transfers});
+        s.bind(17, std::int64_t{o.quotas.max_outbound_transfers});
+        s.bind(18, std::int64_t{o.quotas.max_transfer_chain_levels});
+        s.bind(19, std::int64_t{o.quotas.max_transfers_in_chain});
         s.run();
     }
     void remove(std::string_view id) override { sql_(kDeleteOrganization).bind(1, id).run(); }

@@ -7,14 +7,15 @@ namespace {
 #define HANDSHAKE_COLUMNS                                                                           \
     "id, organization_id, management_account_id, partition, action, state, target_type, target_id," \
     " recipient_account_id, recipient_email, notes, master_email, master_name, feature_set,"        \
-    " parent_handshake_id, tags, requested_ms, expiration_ms, closed_ms"
+    " parent_handshake_id, tags, requested_ms, expiration_ms, closed_ms, transfer_id, transfer_type,"      \
+    " transfer_start_ms"
 
 const Query kFindHandshake{"SELECT " HANDSHAKE_COLUMNS " FROM handshakes WHERE id = ?1"};
 // An upsert, so the invitation triggers see state changes as UPDATEs.
 const Query kSaveHandshake{
     "INSERT INTO handshakes (" HANDSHAKE_COLUMNS
     ", visible_until_ms) VALUES"
-    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
+    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?21, ?22, ?23, ?20)"
     " ON CONFLICT (id) DO UPDATE SET state = excluded.state, notes = excluded.notes, tags = excluded.tags,"
     " expiration_ms = excluded.expiration_ms, closed_ms = excluded.closed_ms,"
     " visible_until_ms = excluded.visible_until_ms"};
@@ -89,6 +90,9 @@ model::HandshakeRecord read_handshake(const Statement& s) {
     h.requested_ms = s.int64(16);
     h.expiration_ms = s.int64(17);
     h.closed_ms = s.is_null(18) ? 0 : s.int64(18);
+    h.transfer_id = s.is_null(19) ? std::string() : s.text(19);
+    if (!s.is_null(20)) h.transfer_type = enum_column<model::api::ResponsibilityTransferType>(s, 20);
+    h.transfer_start_ms = s.is_null(21) ? 0 : s.int64(21);
     return h;
 }
 
@@ -118,6 +122,15 @@ public:
         else
             s.bind_null(19);
         s.bind(20, h.visible_until_ms());
+        bind_optional_text(s, 21, h.transfer_id);
+        if (h.transfer_type)
+            s.bind(22, model::api::to_string(*h.transfer_type));
+        else
+            s.bind_null(22);
+        if (h.transfer_start_ms)
+            s.bind(23, h.transfer_start_ms);
+        else
+            s.bind_null(23);
         s.run();
     }
     std::vector<model::HandshakeRecord> list(const model::HandshakeQuery& q) override {

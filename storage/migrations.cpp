@@ -295,6 +295,43 @@ CREATE TABLE resource_policies (
     updated_ms      INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+    // Responsibility (billing) transfers: one row each from the invitation on, found by either
+    // side; the handshake that offers one names it; the organization's transfer quotas.
+    Migration{11, "responsibility transfers", R"sql(
+CREATE TABLE responsibility_transfers (
+    id                     TEXT PRIMARY KEY,
+    type                   TEXT NOT NULL,
+    name                   TEXT NOT NULL,
+    status                 TEXT NOT NULL,
+    partition              TEXT NOT NULL,
+    target_organization_id TEXT NOT NULL,
+    target_account_id      TEXT NOT NULL,
+    source_account_id      TEXT,
+    recipient_email        TEXT,
+    source_organization_id TEXT,
+    handshake_id           TEXT NOT NULL,
+    requested_ms           INTEGER NOT NULL,
+    expiration_ms          INTEGER NOT NULL,
+    start_ms               INTEGER NOT NULL,
+    end_ms                 INTEGER,
+    closed_ms              INTEGER
+) WITHOUT ROWID;
+CREATE INDEX responsibility_transfers_by_target ON responsibility_transfers (target_organization_id, requested_ms, id);
+CREATE INDEX responsibility_transfers_by_source ON responsibility_transfers (source_account_id, requested_ms, id)
+    WHERE source_account_id IS NOT NULL;
+CREATE INDEX responsibility_transfers_by_email ON responsibility_transfers (recipient_email, requested_ms, id)
+    WHERE recipient_email IS NOT NULL;
+CREATE INDEX responsibility_transfers_by_source_organization ON responsibility_transfers (source_organization_id)
+    WHERE source_organization_id IS NOT NULL;
+CREATE INDEX responsibility_transfers_by_handshake ON responsibility_transfers (handshake_id);
+ALTER TABLE handshakes ADD COLUMN transfer_id TEXT;
+ALTER TABLE handshakes ADD COLUMN transfer_type TEXT;
+ALTER TABLE handshakes ADD COLUMN transfer_start_ms INTEGER;
+ALTER TABLE organizations ADD COLUMN max_inbound_transfers INTEGER NOT NULL DEFAULT 20;
+ALTER TABLE organizations ADD COLUMN max_outbound_transfers INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE organizations ADD COLUMN max_transfer_chain_levels INTEGER NOT NULL DEFAULT 2;
+ALTER TABLE organizations ADD COLUMN max_transfers_in_chain INTEGER NOT NULL DEFAULT 1000;
+)sql"},
 };
 
 }  // namespace

@@ -22,6 +22,7 @@ std::unique_ptr<model::TagRepository> sqlite_tags(Statements& statements);
 std::unique_ptr<model::HandshakeRepository> sqlite_handshakes(Statements& statements);
 std::unique_ptr<model::OutboxRepository> sqlite_outbox(Statements& statements);
 std::unique_ptr<model::SettingRepository> sqlite_settings(Statements& statements);
+std::unique_ptr<model::ResponsibilityTransferRepository> sqlite_transfers(Statements& statements);
 
 // The parts, built before the model::Repository base that refers to them.
 struct SqliteParts {
@@ -36,7 +37,8 @@ struct SqliteParts {
           tags_(sqlite_tags(statements)),
           handshakes_(sqlite_handshakes(statements)),
           outbox_(sqlite_outbox(statements)),
-          settings_(sqlite_settings(statements)) {}
+          settings_(sqlite_settings(statements)),
+          transfers_(sqlite_transfers(statements)) {}
     Statements statements;
     std::unique_ptr<model::AccountRepository> accounts_;
     std::unique_ptr<model::OrganizationRepository> organizations_;
@@ -48,6 +50,7 @@ struct SqliteParts {
     std::unique_ptr<model::HandshakeRepository> handshakes_;
     std::unique_ptr<model::OutboxRepository> outbox_;
     std::unique_ptr<model::SettingRepository> settings_;
+    std::unique_ptr<model::ResponsibilityTransferRepository> transfers_;
 };
 
 class SqliteRepository final : private SqliteParts, public model::Repository {
@@ -55,8 +58,7 @@ public:
     explicit SqliteRepository(Connection& conn)
         : SqliteParts(conn),
           model::Repository(*accounts_, *organizations_, *organizational_units_, *create_account_requests_, *policies_,
-                            *delegation_, *tags_,
-                            *handshakes_, *outbox_, *settings_) {}
+                            *delegation_, *tags_, *handshakes_, *outbox_, *settings_, *transfers_) {}
     // Ends every query still open, before a commit.
     void finish_reads() { statements.finish_all(); }
     // Empties every table but the migrations' record.

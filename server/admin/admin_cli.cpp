@@ -146,6 +146,24 @@ std::string render_outbox(const json& answer) {
     return render_table({"SENT", "TO", "HANDSHAKE", "SUBJECT"}, rows);
 }
 
+std::string render_transfers(const json& answer) {
+    const auto& transfers = answer.at("Transfers");
+    if (transfers.empty()) return "No transfers.\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& t : transfers) {
+        std::string source = optional_text(t, "SourceAccountId");
+        if (source == "-") source = optional_text(t, "SourceEmail");
+        const auto& end = t.at("EndTimestamp");
+        rows.push_back({text(t, "Id"), text(t, "Type"), text(t, "Status"),
+                        text(t, "TargetAccountId") + " (" + text(t, "TargetOrganizationId") + ")", source,
+                        format_instant(t.at("StartTimestamp").get<double>()),
+                        end.is_null() ? std::string("-") : format_instant(end.get<double>()),
+                        text(t, "HandshakeId"), text(t, "Name")});
+    }
+    return render_table({"ID", "TYPE", "STATUS", "PAYER (ORGANIZATION)", "SOURCE", "START", "END", "HANDSHAKE", "NAME"},
+                        rows);
+}
+
 std::string render_faults(const json& answer) {
     const auto& faults = answer.at("Faults");
     if (faults.empty()) return "No faults.\n";
@@ -292,6 +310,20 @@ const std::vector<Command>& commands() {
          {},
          [](const Args&) { return send("DELETE", "/_localorgs/outbox", json::object()); },
          [](const json&) -> std::string { return "Outbox emptied.\n"; }},
+
+        {"transfers",
+         "list",
+         "transfers [list] [--organization O]",
+         "responsibility transfers, both sides",
+         "Responsibility (billing) transfers and their invitations, oldest first, with the paying\n"
+         "side (Target) and the other (Source); --organization keeps those of organization O.",
+         {},
+         {"organization"},
+         [](const Args& a) {
+             const auto* org = a.flag("organization");
+             return get("/_localorgs/transfers" + (org ? "?organization=" + percent_encode(*org) : std::string()));
+         },
+         render_transfers},
 
         {"faults",
          "list",

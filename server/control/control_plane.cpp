@@ -109,6 +109,27 @@ json fault_json(const Fault& f) {
     return out;
 }
 
+// A responsibility transfer as the control plane shows it: both sides, every timestamp.
+json transfer_json(const model::ResponsibilityTransferRecord& t, model::Millis now) {
+    auto text_or_null = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+    auto time_or_null = [](model::Millis ms) { return ms ? json(double(ms) / 1000.0) : json(nullptr); };
+    return {{"Id", t.id},
+            {"Type", model::api::to_string(t.type)},
+            {"Name", t.name},
+            {"Status", model::api::to_string(t.lapsed(now) ? model::api::ResponsibilityTransferStatus::EXPIRED
+                                                           : t.status)},
+            {"TargetOrganizationId", t.target_organization_id},
+            {"TargetAccountId", t.target_account_id},
+            {"SourceOrganizationId", text_or_null(t.source_organization_id)},
+            {"SourceAccountId", text_or_null(t.source_account_id)},
+            {"SourceEmail", text_or_null(t.recipient_email)},
+            {"HandshakeId", t.handshake_id},
+            {"RequestedTimestamp", double(t.requested_ms) / 1000.0},
+            {"ExpirationTimestamp", double(t.expiration_ms) / 1000.0},
+            {"StartTimestamp", double(t.start_ms) / 1000.0},
+            {"EndTimestamp", time_or_null(t.end_ms)}};
+}
+
 constexpr std::string_view kAccounts = "/_localorgs/accounts/";
 constexpr std::string_view kOrganizations = "/_localorgs/organizations/";
 
@@ -263,6 +284,19 @@ void ControlPlane::handle(Request&& req, Respond respond) {
             return on_db(std::move(req), std::move(respond), [](model::Repository& repo, const Request& r) {
                 repo.outbox.clear();
                 return reply(http::status::ok, json::object(), r);
+            });
+        }
+
+        // Responsibility transfers, both sides, oldest first; ?organization= keeps one organization's.
+        if (path == "/_localorgs/transfers") {
+            if (method != V::get) return wrong_method();
+            std::string org = url::query_param(req.target(), "organization").value_or("");
+            return on_db(std::move(req), std::move(respond), [this, org](model::Repository& repo, const Request& r) {
+                json list = json::array();
+                for (const auto& t : repo.transfers.all())
+                    if (org.empty() || t.target_organization_id == org || t.source_organization_id == org)
+                        list.push_back(transfer_json(t, clock_.now_ms()));
+                return reply(http::status::ok, {{"Transfers", std::move(list)}}, r);
             });
         }
 

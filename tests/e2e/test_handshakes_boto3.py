@@ -479,7 +479,7 @@ class RateLimitTest(OwnServerCase):
     def test_twenty_invitations_a_day_then_the_next_day(self):
         mgmt, org_id = self.make_org()
         self.assertEqual(self.quotas(org_id, MaxAccounts=20),
-                         {"MaxAccounts": 20, "InvitationsPerDay": None, "InitializationSeconds": 0, "MaxOrganizationalUnits": 2000, "CreateAccountSeconds": 0, "CloseAccountSeconds": 0, "MaxConcurrentAccountCreations": 5, "MaxConcurrentAccountClosures": 3, "AccountClosuresPer30Days": None})
+                         {"MaxAccounts": 20, "InvitationsPerDay": None, "InitializationSeconds": 0, "MaxOrganizationalUnits": 2000, "CreateAccountSeconds": 0, "CloseAccountSeconds": 0, "MaxConcurrentAccountCreations": 5, "MaxConcurrentAccountClosures": 3, "AccountClosuresPer30Days": None, "MaxInboundResponsibilityTransfers": 20, "MaxOutboundResponsibilityTransfers": 1, "MaxResponsibilityTransferChainLevels": 2, "MaxResponsibilityTransfersInChain": 1000})
         c = self.client(mgmt)
         invitees, handshakes = [], []
         for n in range(20):

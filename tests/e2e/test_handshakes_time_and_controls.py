@@ -374,10 +374,10 @@ class QuotasTest(ControlsCase):
         mgmt, org_id = self.make_org()
         path = f"/_localorgs/organizations/{org_id}/quotas"
         self.assertEqual(self.control_ok("GET", path),
-                         {"MaxAccounts": 10, "InvitationsPerDay": None, "InitializationSeconds": 0, "MaxOrganizationalUnits": 2000, "CreateAccountSeconds": 0, "CloseAccountSeconds": 0, "MaxConcurrentAccountCreations": 5, "MaxConcurrentAccountClosures": 3, "AccountClosuresPer30Days": None})
+                         {"MaxAccounts": 10, "InvitationsPerDay": None, "InitializationSeconds": 0, "MaxOrganizationalUnits": 2000, "CreateAccountSeconds": 0, "CloseAccountSeconds": 0, "MaxConcurrentAccountCreations": 5, "MaxConcurrentAccountClosures": 3, "AccountClosuresPer30Days": None, "MaxInboundResponsibilityTransfers": 20, "MaxOutboundResponsibilityTransfers": 1, "MaxResponsibilityTransferChainLevels": 2, "MaxResponsibilityTransfersInChain": 1000})
         # InvitationsPerDay: an explicit daily limit.
         self.assertEqual(self.control_ok("PUT", path, {"InvitationsPerDay": 3}),
-                         {"MaxAccounts": 10, "InvitationsPerDay": 3, "InitializationSeconds": 0, "MaxOrganizationalUnits": 2000, "CreateAccountSeconds": 0, "CloseAccountSeconds": 0, "MaxConcurrentAccountCreations": 5, "MaxConcurrentAccountClosures": 3, "AccountClosuresPer30Days": None})
+                         {"MaxAccounts": 10, "InvitationsPerDay": 3, "InitializationSeconds": 0, "MaxOrganizationalUnits": 2000, "CreateAccountSeconds": 0, "CloseAccountSeconds": 0, "MaxConcurrentAccountCreations": 5, "MaxConcurrentAccountClosures": 3, "AccountClosuresPer30Days": None, "MaxInboundResponsibilityTransfers": 20, "MaxOutboundResponsibilityTransfers": 1, "MaxResponsibilityTransferChainLevels": 2, "MaxResponsibilityTransfersInChain": 1000})
         self.assertEqual(self.control_ok("GET", path)["InvitationsPerDay"], 3)
         invitees = [self.account() for _ in range(4)]
         handshakes = [self.invite(mgmt, a) for a in invitees[:3]]
@@ -398,7 +398,7 @@ class QuotasTest(ControlsCase):
 
         # InitializationSeconds: a window counted from CreateOrganization.
         self.assertEqual(self.control_ok("PUT", path, {"InitializationSeconds": 7200}),
-                         {"MaxAccounts": 10, "InvitationsPerDay": None, "InitializationSeconds": 7200, "MaxOrganizationalUnits": 2000, "CreateAccountSeconds": 0, "CloseAccountSeconds": 0, "MaxConcurrentAccountCreations": 5, "MaxConcurrentAccountClosures": 3, "AccountClosuresPer30Days": None})
+                         {"MaxAccounts": 10, "InvitationsPerDay": None, "InitializationSeconds": 7200, "MaxOrganizationalUnits": 2000, "CreateAccountSeconds": 0, "CloseAccountSeconds": 0, "MaxConcurrentAccountCreations": 5, "MaxConcurrentAccountClosures": 3, "AccountClosuresPer30Days": None, "MaxInboundResponsibilityTransfers": 20, "MaxOutboundResponsibilityTransfers": 1, "MaxResponsibilityTransferChainLevels": 2, "MaxResponsibilityTransfersInChain": 1000})
         self.assertRefused(lambda: self.invite(mgmt, self.account()), "FinalizingOrganizationException")
         self.advance(7201)
         self.invite(mgmt, self.account())
@@ -406,7 +406,7 @@ class QuotasTest(ControlsCase):
         # Other organizations keep their own quotas.
         _, other_org = self.make_org()
         self.assertEqual(self.control_ok("GET", f"/_localorgs/organizations/{other_org}/quotas"),
-                         {"MaxAccounts": 10, "InvitationsPerDay": None, "InitializationSeconds": 0, "MaxOrganizationalUnits": 2000, "CreateAccountSeconds": 0, "CloseAccountSeconds": 0, "MaxConcurrentAccountCreations": 5, "MaxConcurrentAccountClosures": 3, "AccountClosuresPer30Days": None})
+                         {"MaxAccounts": 10, "InvitationsPerDay": None, "InitializationSeconds": 0, "MaxOrganizationalUnits": 2000, "CreateAccountSeconds": 0, "CloseAccountSeconds": 0, "MaxConcurrentAccountCreations": 5, "MaxConcurrentAccountClosures": 3, "AccountClosuresPer30Days": None, "MaxInboundResponsibilityTransfers": 20, "MaxOutboundResponsibilityTransfers": 1, "MaxResponsibilityTransferChainLevels": 2, "MaxResponsibilityTransfersInChain": 1000})
         for method in ("GET", "PUT"):
             with self.subTest(unknown_org=method):
                 res = self.server.control(method, "/_localorgs/organizations/o-doesnotexist/quotas",
@@ -418,7 +418,7 @@ class QuotasTest(ControlsCase):
                 res = self.server.control("PUT", path, bad)
                 self.assertEqual(res.status, 400, res)
         self.assertEqual(self.control_ok("GET", path),
-                         {"MaxAccounts": 10, "InvitationsPerDay": None, "InitializationSeconds": 7200, "MaxOrganizationalUnits": 2000, "CreateAccountSeconds": 0, "CloseAccountSeconds": 0, "MaxConcurrentAccountCreations": 5, "MaxConcurrentAccountClosures": 3, "AccountClosuresPer30Days": None})
+                         {"MaxAccounts": 10, "InvitationsPerDay": None, "InitializationSeconds": 7200, "MaxOrganizationalUnits": 2000, "CreateAccountSeconds": 0, "CloseAccountSeconds": 0, "MaxConcurrentAccountCreations": 5, "MaxConcurrentAccountClosures": 3, "AccountClosuresPer30Days": None, "MaxInboundResponsibilityTransfers": 20, "MaxOutboundResponsibilityTransfers": 1, "MaxResponsibilityTransferChainLevels": 2, "MaxResponsibilityTransfersInChain": 1000})
 
 
 class RestartTest(ControlsCase):

@@ -43,6 +43,8 @@ IMPLEMENTED = {
     "InviteAccountToOrganization", "AcceptHandshake", "DeclineHandshake", "CancelHandshake", "DescribeHandshake",
     "ListHandshakesForAccount", "ListHandshakesForOrganization", "EnableAllFeatures",
     "RemoveAccountFromOrganization", "LeaveOrganization",
+    "InviteOrganizationToTransferResponsibility", "DescribeResponsibilityTransfer", "UpdateResponsibilityTransfer",
+    "TerminateResponsibilityTransfer", "ListInboundResponsibilityTransfers", "ListOutboundResponsibilityTransfers",
 }
 
 

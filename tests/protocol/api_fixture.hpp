@@ -14,6 +14,10 @@
 namespace localorgs::testing {
 
 struct ApiFixture {
+    // Operations the API answers as not implemented (the 501 of an operation the service model
+    // has before localorgs implements it).
+    static constexpr std::string_view kWithheld[] = {"ListDelegatedAdministrators"};
+
     model::FakeClock clock{1'481'656'459'257};
     model::IdGenerator ids{7};
     model::Service service{clock, ids, {}};
@@ -22,7 +26,7 @@ struct ApiFixture {
     server::DbThread db{store};
     server::Identity identity{"000000000000", {{"AKIAEXAMPLE", "555555555555"}}};
     server::FaultRegistry faults;
-    server::AwsApi api{io, db, store, service, identity, faults};
+    server::AwsApi api{io, db, store, service, identity, faults, kWithheld};
 
     server::Response call(server::Request req) {
         std::optional<server::Response> out;

@@ -92,9 +92,12 @@ TEST_CASE_FIXTURE(ApiFixture, "protocol errors: target, body, types") {
 }
 
 TEST_CASE_FIXTURE(ApiFixture, "operations of the model that are not implemented answer 501, naming themselves") {
-    auto r = call("DescribeResponsibilityTransfer", R"({"Id": "rt-abcd1234"})");
+    // Every operation is implemented today; the fixture withholds one, as a newer service model
+    // would bring one before localorgs implements it.
+    auto r = call("ListDelegatedAdministrators", "{}");
     check_error(r, 501, "NotImplementedException");
-    CHECK(body(r)["Message"].get<std::string>().find("DescribeResponsibilityTransfer") != std::string::npos);
+    CHECK(body(r)["Message"].get<std::string>().find("ListDelegatedAdministrators") != std::string::npos);
+    CHECK(call("ListAWSServiceAccessForOrganization", "{}").result_int() != 501);
 }
 
 TEST_CASE_FIXTURE(ApiFixture, "unknown members are ignored and the caller comes from the credential") {

@@ -588,3 +588,95 @@ TEST_CASE("organizations from before policy types were stored keep SCPs enabled,
         CHECK(r.policies.targets_of("o-billingonl", "p-FullAWSAccess", 0, 10).empty());
     });
 }
+
+TEST_CASE("responsibility transfers: organizations and handshakes from before get the defaults; transfers survive a reopen") {
+    testing::TempDir dir;
+    auto path = dir.file("v9.db");
+    {
+        storage::Connection conn(path);
+        REQUIRE(storage::migrate(conn, 9) == 9);
+        conn.exec(
+            "INSERT INTO organizations (id, management_account_id, feature_set, root_id, created_ms, max_accounts,"
+            " initialization_seconds) VALUES ('o-abcdefghij', '111111111111', 'ALL', 'r-ab12', 5, 10, 0)");
+        conn.exec("INSERT INTO handshakes (id, organization_id, management_account_id, partition, action, state,"
+                  " target_type, target_id, recipient_account_id, master_email, master_name, feature_set, tags,"
+                  " requested_ms, expiration_ms, visible_until_ms) VALUES ('h-0123', 'o-abcdefghij', '111111111111',"
+                  " 'aws', 'INVITE', 'OPEN', 'ACCOUNT', '222222222222', '222222222222', 'a@example.com', 'a', 'ALL',"
+                  " '[]', 5, 10, 20)");
+    }
+    model::ResponsibilityTransferRecord t;
+    t.id = "rt-abcdefgh12345678";
+    t.name = "Bill";
+    t.partition = "aws";
+    t.target_organization_id = "o-abcdefghij";
+    t.target_account_id = "111111111111";
+    t.recipient_email = "b@example.com";
+    t.handshake_id = "h-0456";
+    t.requested_ms = 100;
+    t.expiration_ms = 1000;
+    t.start_ms = 5000;
+    {
+        SqliteStore store(path);
+        store.transact([&](model::Repository& r) {
+            auto org = r.organizations.find("o-abcdefghij");
+            REQUIRE(org);
+            CHECK(org->quotas.max_inbound_transfers == 20);
+            CHECK(org->quotas.max_outbound_transfers == 1);
+            CHECK(org->quotas.max_transfer_chain_levels == 2);
+            CHECK(org->quotas.max_transfers_in_chain == 1000);
+            auto h = r.handshakes.find("h-0123");
+            REQUIRE(h);
+            CHECK(h->transfer_id.empty());
+            CHECK(!h->transfer_type);
+            CHECK(h->transfer_start_ms == 0);
+            r.transfers.save(t);
+            org->quotas.max_inbound_transfers = 7;
+            r.organizations.save(*org);
+        });
+    }
+    SqliteStore store(path);
+    store.transact([&](model::Repository& r) {
+        CHECK(r.organizations.find("o-abcdefghij")->quotas.max_inbound_transfers == 7);
+        auto back = r.transfers.find(t.id);
+        REQUIRE(back);
+        CHECK(back->recipient_email == "b@example.com");
+        CHECK(back->source_account_id.empty());
+        CHECK(back->start_ms == 5000);
+        CHECK(r.transfers.find_by_handshake("h-0456")->id == t.id);
+        // REQUESTED until it lapses; an EMAIL invitation is found by its address.
+        CHECK(r.transfers.count_inbound("o-abcdefghij", 999) == 1);
+        CHECK(r.transfers.count_inbound("o-abcdefghij", 1000) == 0);
+        CHECK(r.transfers.count_open_invitations_to("", "b@example.com", 999) == 1);
+        CHECK(r.transfers.find_open_invitation("o-abcdefghij", "", "b@example.com", 999));
+        model::TransferQuery q;
+        q.source_email = "b@example.com";
+        q.source_organization_id = "o-other12345";
+        CHECK(r.transfers.list(q).size() == 1);
+        // Accepted, it is the accepting organization's: in force there until its end.
+        back->status = model::api::ResponsibilityTransferStatus::WITHDRAWN;
+        back->source_account_id = "222222222222";
+        back->source_organization_id = "o-other12345";
+        back->end_ms = 9000;
+        r.transfers.save(*back);
+        CHECK(r.transfers.in_force_outbound("o-other12345", 9000).size() == 1);
+        CHECK(r.transfers.in_force_outbound("o-other12345", 9001).empty());
+        CHECK(r.transfers.in_force_inbound("o-abcdefghij", 9000).size() == 1);
+        q.source_organization_id = "o-third12345";
+        CHECK(r.transfers.list(q).empty());
+    });
+    auto plan = [&](const char* sql) {
+        storage::Statement q(store.connection(), std::string("EXPLAIN QUERY PLAN ") + sql);
+        std::string all;
+        while (q.step()) all += q.text(3) + "\n";
+        return all;
+    };
+    CHECK(plan("SELECT id FROM responsibility_transfers WHERE target_organization_id = ?1 AND (requested_ms, id) >"
+               " (?2, ?3) ORDER BY requested_ms, id LIMIT ?4")
+              .find("responsibility_transfers_by_target") != std::string::npos);
+    CHECK(plan("SELECT id FROM responsibility_transfers WHERE (source_account_id = ?1 OR recipient_email = ?2)")
+              .find("SCAN") == std::string::npos);
+    CHECK(plan("SELECT id FROM responsibility_transfers WHERE source_organization_id = ?1 AND status = 'ACCEPTED'")
+              .find("responsibility_transfers_by_source_organization") != std::string::npos);
+    CHECK(plan("SELECT id FROM responsibility_transfers WHERE handshake_id = ?1")
+              .find("responsibility_transfers_by_handshake") != std::string::npos);
+}
