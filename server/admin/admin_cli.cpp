@@ -164,6 +164,34 @@ std::string render_transfers(const json& answer) {
                         rows);
 }
 
+std::string render_delegation(const json& answer) {
+    std::string out;
+    const auto& services = answer.at("TrustedServices");
+    if (services.empty()) {
+        out += "No trusted services.\n";
+    } else {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& s : services)
+            rows.push_back({text(s, "ServicePrincipal"), format_instant(s.at("DateEnabled").get<double>())});
+        out += render_table({"TRUSTED SERVICE", "ENABLED"}, rows);
+    }
+    out += "\n";
+    const auto& admins = answer.at("DelegatedAdministrators");
+    if (admins.empty()) {
+        out += "No delegated administrators.\n";
+    } else {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& a : admins)
+            rows.push_back({text(a, "AccountId"), text(a, "ServicePrincipal"),
+                            format_instant(a.at("DelegationEnabledDate").get<double>())});
+        out += render_table({"DELEGATED ADMINISTRATOR", "SERVICE", "SINCE"}, rows);
+    }
+    const auto& policy = answer.at("ResourcePolicy");
+    out += policy.is_null() ? "\nNo delegation policy.\n" : "\nDelegation policy " + text(policy, "Id") + ":\n" +
+                                                               text(policy, "Content") + "\n";
+    return out;
+}
+
 std::string render_faults(const json& answer) {
     const auto& faults = answer.at("Faults");
     if (faults.empty()) return "No faults.\n";
@@ -324,6 +352,17 @@ const std::vector<Command>& commands() {
              return get("/_localorgs/transfers" + (org ? "?organization=" + percent_encode(*org) : std::string()));
          },
          render_transfers},
+
+        {"delegation",
+         "show",
+         "delegation ORGANIZATION_ID",
+         "trusted services, delegated administrators",
+         "The organization's trusted services, its delegated administrators (one row per service)\n"
+         "and its delegation policy.",
+         {"ORGANIZATION_ID"},
+         {},
+         [](const Args& a) { return get("/_localorgs/organizations/" + percent_encode(a.positionals.at(0)) + "/delegation"); },
+         render_delegation},
 
         {"faults",
          "list",

@@ -374,6 +374,44 @@ void ControlPlane::handle(Request&& req, Respond respond) {
                          });
         }
 
+        // /_localorgs/organizations/{OrgId}/delegation: trusted services, delegated administrators
+        // (one row per service), the delegation policy.
+        if (path.starts_with(kOrganizations) && path.ends_with("/delegation")) {
+            if (method != V::get) return wrong_method();
+            std::string org_id = path.substr(kOrganizations.size(), path.size() - kOrganizations.size() - 11);
+            return on_db(std::move(req), std::move(respond), [org_id](model::Repository& repo, const Request& r) {
+                if (!repo.organizations.find(org_id))
+                    throw control_error{http::status::not_found, "NotFound", "No organization " + org_id + " exists"};
+                constexpr std::size_t kPage = 500;  // read in keyset pages, as the API does
+                json services = json::array(), admins = json::array(), policy = nullptr;
+                for (std::string after;;) {
+                    auto page = repo.delegation.services(org_id, after, kPage);
+                    for (const auto& s : page)
+                        services.push_back({{"ServicePrincipal", s.service_principal},
+                                            {"DateEnabled", double(s.enabled_ms) / 1000.0}});
+                    if (page.size() < kPage) break;
+                    after = page.back().service_principal;
+                }
+                for (std::string after;;) {
+                    auto page = repo.delegation.administrators(org_id, "", after, kPage);
+                    for (const auto& a : page)
+                        for (const auto& d : repo.delegation.services_of(org_id, a.account_id, "", kPage))
+                            admins.push_back({{"AccountId", d.account_id},
+                                              {"ServicePrincipal", d.service_principal},
+                                              {"DelegationEnabledDate", double(d.enabled_ms) / 1000.0}});
+                    if (page.size() < kPage) break;
+                    after = page.back().account_id;
+                }
+                if (auto p = repo.delegation.resource_policy(org_id))
+                    policy = {{"Id", p->id}, {"Content", p->content}};
+                return reply(http::status::ok,
+                             {{"TrustedServices", std::move(services)},
+                              {"DelegatedAdministrators", std::move(admins)},
+                              {"ResourcePolicy", std::move(policy)}},
+                             r);
+            });
+        }
+
         // /_localorgs/organizations/{OrgId}/quotas
         if (path.starts_with(kOrganizations) && path.ends_with("/quotas")) {
             std::string org_id = path.substr(kOrganizations.size(), path.size() - kOrganizations.size() - 7);

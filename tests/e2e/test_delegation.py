@@ -18,6 +18,7 @@ import botocore.exceptions  # noqa: E402
 
 import harness  # noqa: E402
 from harness import ServerTestCase, join_members, new_account_id  # noqa: E402
+from test_admin_cli import localorgs, parse_table  # noqa: E402
 
 ClientError = botocore.exceptions.ClientError
 
@@ -52,7 +53,7 @@ class LandingZoneCliTest(ServerTestCase):
 
     def test_trusted_services_delegated_administrators_and_who_reads(self):
         mgmt, security, logs, plain = (new_account_id(7) for _ in range(4))
-        self.cli_ok(mgmt, "create-organization")
+        org = self.cli_ok(mgmt, "create-organization")["Organization"]["Id"]
         join_members(self.server, mgmt, [security, logs, plain])
         for principal in SERVICES:
             self.cli_ok(mgmt, "enable-aws-service-access", "--service-principal", principal)
@@ -105,6 +106,22 @@ class LandingZoneCliTest(ServerTestCase):
         self.assertIn("delegated administrator",
                       refused(mgmt, "ConstraintViolationException", "RemoveAccountFromOrganization",
                               "remove-account-from-organization", "--account-id", security))
+
+        # The control plane and the admin command line show the same.
+        shown = json.loads(self.server.control("GET", f"/_localorgs/organizations/{org}/delegation").body)
+        self.assertEqual([s["ServicePrincipal"] for s in shown["TrustedServices"]], sorted(SERVICES))
+        self.assertEqual(sorted((a["AccountId"], a["ServicePrincipal"]) for a in shown["DelegatedAdministrators"]),
+                         sorted([(security, "guardduty.amazonaws.com"), (security, "securityhub.amazonaws.com"),
+                                 (logs, "member.org.stacksets.cloudformation.amazonaws.com")]))
+        self.assertIsNone(shown["ResourcePolicy"])
+        self.assertEqual(self.server.control("GET", "/_localorgs/organizations/o-nothere000/delegation").status, 404)
+        out = localorgs("delegation", org, "--endpoint", self.server.url)
+        self.assertEqual(out.returncode, 0, out)
+        services_table, admins_table, policy_line = out.stdout.split("\n\n")
+        self.assertEqual([r["TRUSTED SERVICE"] for r in parse_table(services_table)], sorted(SERVICES))
+        self.assertEqual(sorted(r["DELEGATED ADMINISTRATOR"] for r in parse_table(admins_table)),
+                         sorted([security, security, logs]))
+        self.assertIn("No delegation policy.", policy_line)
 
         # Deregistering the last service takes the read access away.
         self.cli_ok(mgmt, "deregister-delegated-administrator", "--account-id", logs,
