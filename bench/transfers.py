@@ -14,18 +14,9 @@ import json
 import sys
 import urllib.request
 
+from policies import call  # bench/ is this script's folder
+
 MGMT = "111111111111"
-
-
-def call(url, operation, account, body=None):
-    request = urllib.request.Request(url + "/", data=json.dumps(body or {}).encode(), method="POST", headers={
-        "X-Amz-Target": "AWSOrganizationsV20161128." + operation,
-        "Content-Type": "application/x-amz-json-1.1",
-        "Authorization": f"AWS4-HMAC-SHA256 Credential={account}/20261128/us-east-1/organizations/aws4_request, "
-                         "SignedHeaders=host, Signature=0",
-    })
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        return json.loads(answer.read() or b"{}")
 
 
 def control(url, method, path, body):

@@ -183,6 +183,28 @@ HandshakeRecord& Handshakes::close(HandshakeRecord& h, HandshakeState to) {
     return h;
 }
 
+Handshakes::Invitee Handshakes::invitee(Repository& repo, const api::HandshakeParty& target) {
+    if (target.type == HandshakePartyType::ACCOUNT) {
+        if (!is_account_id(target.id))
+            throw_invalid_input(
+                "INVALID_PARTY_TYPE_TARGET",
+                "You specified the wrong type of entity as a party: an ACCOUNT target must be a "
+                "12-digit account id.");
+        return {known_account(repo, target.id), {}};
+    }
+    if (target.type == HandshakePartyType::EMAIL) {
+        if (!is_email(target.id))
+            throw_invalid_input("INVALID_EMAIL_ADDRESS_TARGET",
+                                "You specified an invalid email address for the invited account owner.");
+        std::string email = lower(target.id);
+        auto account = repo.accounts.find_by_email(email);
+        return {std::move(account), std::move(email)};
+    }
+    throw_invalid_input("INVALID_PARTY_TYPE_TARGET",
+                        "You specified the wrong type of entity as a party: the target must be an ACCOUNT or an "
+                        "EMAIL.");
+}
+
 api::Handshake Handshakes::invite_account_to_organization(Repository& repo, const Caller& caller,
                                                           const api::InviteAccountToOrganizationRequest& in) {
     Membership m = management_of_organization(repo, caller);
@@ -190,27 +212,7 @@ api::Handshake Handshakes::invite_account_to_organization(Repository& repo, cons
     const auto& target = in.target;
 
     // The target: an account id for ACCOUNT, an address for EMAIL, nothing else.
-    std::optional<AccountRecord> invitee;
-    std::string email;
-    if (target.type == HandshakePartyType::ACCOUNT) {
-        if (!is_account_id(target.id))
-            throw_invalid_input(
-                "INVALID_PARTY_TYPE_TARGET",
-                "You specified the wrong type of entity as a party: an ACCOUNT target must be a "
-                "12-digit account id.");
-        invitee = known_account(repo, target.id);
-    } else if (target.type == HandshakePartyType::EMAIL) {
-        if (!is_email(target.id))
-            throw_invalid_input("INVALID_EMAIL_ADDRESS_TARGET",
-                                "You specified an invalid email address for the invited account owner.");
-        email = lower(target.id);
-        invitee = repo.accounts.find_by_email(email);
-    } else {
-        throw_invalid_input(
-            "INVALID_PARTY_TYPE_TARGET",
-            "You specified the wrong type of entity as a party: the target must be an ACCOUNT or "
-            "an EMAIL.");
-    }
+    auto [invitee, email] = Handshakes::invitee(repo, target);
     Tags::check_keys(in.tags);
     Tags::check_count(in.tags.size());
 

@@ -41,6 +41,14 @@ public:
     api::Handshake shape(const HandshakeRecord& h) const;
     // The service closes a handshake (organization deleted, migration started, member gone).
     void cancel_quietly(Repository& repo, HandshakeRecord& h);
+    // Who an invitation's Target names: an account id for ACCOUNT (registered on first sight),
+    // an address for EMAIL (lower-cased; the account that has it, if any), InvalidInputException
+    // INVALID_PARTY_TYPE_TARGET / INVALID_EMAIL_ADDRESS_TARGET for anything else.
+    struct Invitee {
+        std::optional<AccountRecord> account;
+        std::string email;  // for EMAIL targets
+    };
+    static Invitee invitee(Repository& repo, const api::HandshakeParty& target);
     std::string new_id(Repository& repo);
 
 private:

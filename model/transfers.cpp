@@ -144,25 +144,7 @@ api::Handshake Transfers::invite_organization_to_transfer_responsibility(
 
     // The invitee: an account id for ACCOUNT, an address for EMAIL ("Currently, only ACCOUNT and
     // EMAIL are supported": API Reference, InviteOrganizationToTransferResponsibility).
-    std::optional<AccountRecord> invitee;
-    std::string email;
-    if (target.type == HandshakePartyType::ACCOUNT) {
-        if (!is_account_id(target.id))
-            throw_invalid_input("INVALID_PARTY_TYPE_TARGET",
-                                "You specified the wrong type of entity as a party: an ACCOUNT target must be a "
-                                "12-digit account id.");
-        invitee = known_account(repo, target.id);
-    } else if (target.type == HandshakePartyType::EMAIL) {
-        if (!is_email(target.id))
-            throw_invalid_input("INVALID_EMAIL_ADDRESS_TARGET",
-                                "You specified an invalid email address for the invited account owner.");
-        email = lower(target.id);
-        invitee = repo.accounts.find_by_email(email);
-    } else {
-        throw_invalid_input("INVALID_PARTY_TYPE_TARGET",
-                            "You specified the wrong type of entity as a party: the target of a transfer "
-                            "invitation must be an ACCOUNT or an EMAIL.");
-    }
+    auto [invitee, email] = Handshakes::invitee(repo, target);
     Tags::check_keys(in.tags);
     Tags::check_count(in.tags.size());
 
