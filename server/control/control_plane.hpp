@@ -1,13 +1,14 @@
 #pragma once
-// The emulator's own endpoints under /_localorgs/ (and LocalStack's health alias) (README, Control plane).
-#include <chrono>
+// The emulator's own endpoints under /_localorgs/ (and LocalStack's health alias) (README, Control plane):
+// the route table (route_table.hpp, routes.cpp) put to work.
 #include <functional>
 #include <optional>
 #include <string_view>
 
 #include "model/clock.hpp"
-#include "model/service.hpp"
 #include "model/repository.hpp"
+#include "model/service.hpp"
+#include "server/control/route_table.hpp"
 #include "server/db_thread.hpp"
 #include "server/faults.hpp"
 #include "server/http_types.hpp"
@@ -18,9 +19,9 @@ namespace localorgs::server {
 class ControlPlane {
 public:
     // `reseed` re-creates the configured state after a reset (run inside the reset's transaction).
-    ControlPlane(DbThread& db, model::Service& service, model::SystemClock& clock,
-                 FaultRegistry& faults, std::function<void(model::Repository&)> reseed)
-        : db_(db), service_(service), clock_(clock), faults_(faults), reseed_(std::move(reseed)) {}
+    ControlPlane(DbThread& db, model::Service& service, model::SystemClock& clock, FaultRegistry& faults,
+                 std::function<void(model::Repository&)> reseed)
+        : db_(db), context_{service, clock, faults, std::move(reseed)} {}
 
     static bool owns(std::string_view target);
     void handle(Request&& request, Respond respond);
@@ -36,18 +37,13 @@ public:
     static constexpr const char* kClockOffsetSetting = "clock_offset_ms";
 
 private:
-    // Runs `work` in one transaction on the database thread and answers with what it returns.
-    void on_db(Request&& request, Respond respond,
-               std::function<Response(model::Repository&, const Request&)> work);
+    // Runs a route's work on the repository and answers with the JSON it returns.
+    void on_db(Request&& request, Respond respond, std::function<nlohmann::json(model::Repository&)> work);
     // Empty when the request may go on; else the 401 to answer.
     std::optional<Response> refuse_unauthorized(const Request& request) const;
 
     DbThread& db_;
-    model::Service& service_;
-    model::SystemClock& clock_;
-    FaultRegistry& faults_;
-    std::function<void(model::Repository&)> reseed_;
-    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    control::Context context_;
     // Only the token's hash is kept: presented tokens are hashed too and compared in constant
     // time, so the comparison reveals neither the token's length nor its characters.
     std::optional<Digest> token_digest_;
