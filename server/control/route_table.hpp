@@ -19,6 +19,10 @@
 #include "server/faults.hpp"
 #include "server/http_types.hpp"
 
+namespace localorgs::server {
+class RequestRing;
+}
+
 namespace localorgs::server::control {
 
 using nlohmann::json;
@@ -61,6 +65,7 @@ struct Outcome {
         body,      // answer `body` with `status` now
         response,  // answer `response` as it is (static files, redirects)
         write,     // run `work` on the database thread, in order with the API's writes
+        read,      // run `work` on a snapshot beside the writer when the store can, else as a write
     };
     Kind kind = Kind::body;
     http::status status = http::status::ok;
@@ -86,6 +91,12 @@ struct Outcome {
         o.work = std::move(work);
         return o;
     }
+    static Outcome read(std::function<json(model::Repository&)> work) {
+        Outcome o;
+        o.kind = Kind::read;
+        o.work = std::move(work);
+        return o;
+    }
 };
 
 // What route functions work with: the emulator's parts the control plane drives.
@@ -93,6 +104,8 @@ struct Context {
     model::Service& service;
     model::SystemClock& clock;
     FaultRegistry& faults;
+    // The latest API calls, and the count of changes the console polls (server/request_ring.hpp).
+    RequestRing& requests;
     // Re-creates the configured state after a reset (inside the reset's transaction).
     std::function<void(model::Repository&)> reseed;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -117,8 +130,10 @@ struct Route {
     Outcome (*run)(const Call&);
 };
 
-// The routes (routes.cpp).
+// The routes, by family: the control plane's own (routes.cpp) and the console's
+// (console_routes.cpp).
 std::span<const Route> routes() noexcept;
+std::span<const Route> console_routes() noexcept;
 
 // --- helpers for route functions ----------------------------------------------------------------
 

@@ -95,8 +95,19 @@ Outcome move_clock(const Call& call) {
 // --- outbox ---------------------------------------------------------------------------------------
 
 Outcome list_outbox(const Call& call) {
-    return Outcome::write(
-        [to = query(call.request, "to")](model::Repository& repo) { return views::messages(repo, to); });
+    std::string to = query(call.request, "to"), order = query(call.request, "order");
+    if (order == "newest") {
+        // A page of the newest first (the console); without `order`, every message oldest first.
+        auto offset = std::size_t(query_integer(call.request, "offset", 0, 1'000'000'000, 0));
+        auto limit = std::size_t(query_integer(call.request, "limit", 1, 100, 25));
+        return Outcome::read([to, offset, limit](model::Repository& repo) {
+            return views::newest_messages(repo, to, offset, limit);
+        });
+    }
+    if (!order.empty() && order != "oldest") bad_request("order is oldest (the default) or newest");
+    if (!query(call.request, "limit").empty() || !query(call.request, "offset").empty())
+        bad_request("limit and offset page the newest-first outbox: add order=newest");
+    return Outcome::write([to](model::Repository& repo) { return views::messages(repo, to); });
 }
 
 Outcome clear_outbox(const Call&) {

@@ -1,10 +1,11 @@
 #pragma once
 // Every contact of the control plane with the model and the repository, in one place: the reads
-// that become the JSON the control plane answers, and the few changes the control plane makes
-// itself. Routes (routes.cpp) deal in HTTP only and call these, so a change in the model's
-// records or the repository's queries is a change here alone.
+// that become the JSON the control plane answers (and the console shows), and the few changes
+// the control plane makes itself. Routes (routes.cpp) deal in HTTP only and call these, so a
+// change in the model's records or the repository's queries is a change here alone.
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "model/repository.hpp"
 #include "model/service.hpp"
@@ -32,6 +33,51 @@ json transfers(model::Repository& repo, model::Millis now, const std::string& or
 // {"TrustedServices", "DelegatedAdministrators" (one row per account and service),
 // "ResourcePolicy"}; a 404 for an unknown organization.
 json delegation(model::Repository& repo, const std::string& organization_id);
+
+// --- the console's reads ------------------------------------------------------------------------
+// Each answers one page, read through the API's own operations (called as the organization's
+// management account and encoded by the generated codecs, so a shape is exactly what a client of
+// the API gets) or the repository's console queries (model::ConsoleRepository), which page on an
+// index. `now` is the emulator's time.
+
+// A "created_ms.id" / "requested_ms.id" position of a newest-first list; a 400 when malformed.
+struct Position {
+    model::Millis ms = 0;
+    std::string id;  // "" = the first page
+};
+Position position(const std::string& token);
+
+// {"Organizations": [summary, ...], "NextToken"?}: newest first. With members and open
+// handshakes (the first few of each) for the overview.
+json organizations(model::Service& service, model::Repository& repo, model::Millis now, const Position& after,
+                   std::size_t limit, bool with_contents);
+// {"Organizations": [summary]} of one organization; a 404 when there is none.
+json organization(model::Service& service, model::Repository& repo, model::Millis now, const std::string& id);
+// One level of the tree: the root, the organizational units under `parent_id` ("" = the root) and
+// a page of its accounts: {"OrganizationId", "Root", "Parent", "OrganizationalUnits",
+// "Accounts", "NextToken"?, "MemberCount"}. `token` is a NextToken of the model's.
+json tree(model::Service& service, model::Repository& repo, const std::string& organization_id,
+          const std::string& parent_id, const std::string& token, std::size_t limit);
+// The organization's accounts whose id, name or email contains `text` (any case), with their
+// parent: {"OrganizationId", "Search", "Accounts", "Truncated"}.
+json tree_search(model::Service& service, model::Repository& repo, const std::string& organization_id,
+                 const std::string& text, std::size_t limit);
+
+struct HandshakeListing {
+    std::string organization_id;  // and/or
+    std::string party;            // an account id or email address the handshakes went to
+    std::vector<std::string> states;
+    std::string action;
+    Position after;
+    std::size_t limit = 50;
+};
+// {"Handshakes": [row, ...], "Total", "NextToken"?}, newest first.
+json handshakes(model::Repository& repo, model::Millis now, const HandshakeListing& listing);
+// {"Handshake": as DescribeHandshake returns it, "OrganizationId", "ParentHandshakeId"?,
+// "Children": [...], "ChildCount"}; a 404 for a handshake the API would not show either.
+json handshake(model::Service& service, model::Repository& repo, model::Millis now, const std::string& id);
+// {"Messages": [...], "Total"}: the outbox newest first, `limit` messages after the newest `offset`.
+json newest_messages(model::Repository& repo, const std::string& to, std::size_t offset, std::size_t limit);
 
 // --- changes ----------------------------------------------------------------------------------
 
