@@ -272,6 +272,13 @@ struct HandshakeBrowse {
     std::size_t limit = 50;
 };
 
+// How many policies of one type are attached to one target (a root, OU or account).
+struct AttachedPolicyCount {
+    std::string target_id;
+    api::PolicyType type = api::PolicyType::SERVICE_CONTROL_POLICY;
+    std::size_t count = 0;
+};
+
 // The read-only queries of the control plane's web console (server/control/views.cpp), one page
 // each, on an index; no API operation uses them.
 class ConsoleRepository {
@@ -288,6 +295,11 @@ public:
     // The outbox newest first, `limit` messages after the newest `offset`, optionally only to `to`.
     virtual std::vector<OutboxMessage> recent_messages(std::string_view to, std::size_t offset, std::size_t limit) = 0;
     virtual std::size_t count_messages(std::string_view to) = 0;
+    // How many policies are attached to each of `target_ids` (what a page of the organization's
+    // tree shows), by type, in one grouped query: by target id, then type; none for a target
+    // with nothing attached.
+    virtual std::vector<AttachedPolicyCount> attached_policy_counts(std::string_view organization_id,
+                                                                    std::span<const std::string> target_ids) = 0;
 };
 
 // Everything the model stores, one member per kind of entity: `repo.accounts.find(id)`.

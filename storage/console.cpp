@@ -3,6 +3,7 @@
 // finalized after, its filters written into the SQL so that the planner picks the index that
 // serves them, and records are read back through the entities' own repositories, so their
 // columns stay where they are declared.
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "storage/repository.hpp"
@@ -128,6 +129,23 @@ public:
                                : "SELECT COUNT(*) FROM outbox WHERE lower(recipient) = lower(?1)");
         if (!to.empty()) s.bind(1, to);
         return s.step() ? std::size_t(s.int64(0)) : 0;
+    }
+
+    std::vector<model::AttachedPolicyCount> attached_policy_counts(std::string_view organization_id,
+                                                                   std::span<const std::string> target_ids) override {
+        if (target_ids.empty()) return {};
+        // The ids go in as one JSON array, whatever their number (a level of the tree may hold
+        // hundreds of OUs), and each is looked up on the index policy_attachments_by_target,
+        // which also holds the type: no row of the table is read.
+        Statement s(sql_.connection(),
+                    "SELECT target_id, type, COUNT(*) FROM policy_attachments"
+                    " WHERE organization_id = ?1 AND target_id IN (SELECT value FROM json_each(?2))"
+                    " GROUP BY target_id, type ORDER BY target_id, type");
+        s.bind(1, organization_id).bind(2, nlohmann::json(target_ids).dump());
+        std::vector<model::AttachedPolicyCount> out;
+        while (s.step())
+            out.push_back({s.text(0), enum_column<model::api::PolicyType>(s, 1), std::size_t(s.int64(2))});
+        return out;
     }
 
 private:

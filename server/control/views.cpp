@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <map>
 
 #include "model/errors.hpp"
 #include "server/config.hpp"
@@ -289,6 +290,26 @@ std::string lower(std::string s) {
     return s;
 }
 
+// The policies attached to each node a page of the tree shows (the root, OUs, accounts), counted
+// in one query for the whole page: each gets "PolicyCount" (every type) and "PolicyCountByType"
+// ({"SERVICE_CONTROL_POLICY": 1, ...}), as ListPoliciesForTarget would count them.
+void add_policy_counts(model::Repository& repo, const std::string& organization_id, const std::vector<json*>& nodes) {
+    std::vector<std::string> ids;
+    ids.reserve(nodes.size());
+    for (const json* node : nodes) ids.push_back(node->value("Id", ""));
+    std::map<std::string, json, std::less<>> counts;
+    for (const auto& c : repo.console.attached_policy_counts(organization_id, ids))
+        counts[c.target_id][std::string(model::api::to_string(c.type))] = c.count;
+    for (json* node : nodes) {
+        auto found = counts.find(node->value("Id", ""));
+        json by_type = found == counts.end() ? json::object() : found->second;
+        std::size_t total = 0;
+        for (const auto& [type, n] : by_type.items()) total += n.get<std::size_t>();
+        (*node)["PolicyCount"] = total;
+        (*node)["PolicyCountByType"] = std::move(by_type);
+    }
+}
+
 // An API error the console's query caused: a parent or token the list does not know.
 [[noreturn]] void refuse(const model::api_error& e, const std::string& what) {
     if (e.code() == model::error_code::InvalidInputException)
@@ -373,6 +394,10 @@ json tree(model::Service& service, model::Repository& repo, const std::string& o
     } catch (const model::api_error& e) {
         refuse(e, "No parent " + parent + " in " + org.id);
     }
+    std::vector<json*> nodes{&out["Root"]};
+    for (auto& ou : out["OrganizationalUnits"]) nodes.push_back(&ou);
+    for (auto& a : out["Accounts"]) nodes.push_back(&a);
+    add_policy_counts(repo, org.id, nodes);
     return out;
 }
 
@@ -413,6 +438,9 @@ json tree_search(model::Service& service, model::Repository& repo, const std::st
         } catch (const model::api_error&) {
         }
     }
+    std::vector<json*> nodes;
+    for (auto& a : accounts) nodes.push_back(&a);
+    add_policy_counts(repo, org.id, nodes);
     return {{"OrganizationId", org.id},
             {"Search", text},
             {"Accounts", std::move(accounts)},

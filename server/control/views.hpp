@@ -55,11 +55,12 @@ json organizations(model::Service& service, model::Repository& repo, model::Mill
 json organization(model::Service& service, model::Repository& repo, model::Millis now, const std::string& id);
 // One level of the tree: the root, the organizational units under `parent_id` ("" = the root) and
 // a page of its accounts: {"OrganizationId", "Root", "Parent", "OrganizationalUnits",
-// "Accounts", "NextToken"?, "MemberCount"}. `token` is a NextToken of the model's.
+// "Accounts", "NextToken"?, "MemberCount"}, the root, each OU and each account with the policies
+// attached to it ("PolicyCount", "PolicyCountByType"). `token` is a NextToken of the model's.
 json tree(model::Service& service, model::Repository& repo, const std::string& organization_id,
           const std::string& parent_id, const std::string& token, std::size_t limit);
 // The organization's accounts whose id, name or email contains `text` (any case), with their
-// parent: {"OrganizationId", "Search", "Accounts", "Truncated"}.
+// parent and their policy counts: {"OrganizationId", "Search", "Accounts", "Truncated"}.
 json tree_search(model::Service& service, model::Repository& repo, const std::string& organization_id,
                  const std::string& text, std::size_t limit);
 

@@ -100,6 +100,12 @@ class ConsolePagesTest(BrowserTestCase):
         cls.ou = m.create_organizational_unit(ParentId=cls.root, Name="Engineering")["OrganizationalUnit"]
         cls.nested = m.create_organizational_unit(ParentId=cls.ou["Id"], Name="Platform")["OrganizationalUnit"]
         m.move_account(AccountId=cls.member, SourceParentId=cls.root, DestinationParentId=cls.ou["Id"])
+        # Policies: FullAWSAccess everywhere (SCPs enabled), a tag policy on the OU and the member.
+        m.enable_policy_type(RootId=cls.root, PolicyType="TAG_POLICY")
+        tags = m.create_policy(Name="cost-center", Description="", Type="TAG_POLICY", Content=json.dumps(
+            {"tags": {"costcenter": {"tag_key": {"@@assign": "CostCenter"}}}}))["Policy"]["PolicySummary"]["Id"]
+        for target in (cls.ou["Id"], cls.member):
+            m.attach_policy(PolicyId=tags, TargetId=target)
         cls.declined = m.invite_account_to_organization(Target={"Id": cls.decliner, "Type": "ACCOUNT"})["Handshake"]
         s.client(cls.decliner).decline_handshake(HandshakeId=cls.declined["Id"])
         cls.email = f"someone-{cls.invitee}@example.com"
@@ -136,9 +142,10 @@ class ConsolePagesTest(BrowserTestCase):
         self.assertEqual(len(mine), 1, rows)
         self.assertIn("ALL", mine[0])
         self.assertIn("SERVICE_CONTROL_POLICY", mine[0])
+        self.assertIn("TAG_POLICY", mine[0])
         self.assertIn(self.mgmt, mine[0])
         self.assertIn("CONSOLIDATED_BILLING", theirs[0])
-        self.assertNotIn("SERVICE_CONTROL_POLICY", theirs[0])
+        self.assertNotIn("_POLICY", theirs[0])
         # Newest first: the second organization opens the table.
         self.assertIn(self.org2["Id"], rows[0])
         self.shoot("organizations")
@@ -158,12 +165,24 @@ class ConsolePagesTest(BrowserTestCase):
         toggle = ".tree .ou-node > button.toggle"
         self.assertIn("Engineering", self.page.text(".tree .ou-node"))
         self.assertEqual(self.page.evaluate(f"document.querySelector('{toggle}').getAttribute('aria-expanded')"), "false")
+        # Attached policies, counted on each node: FullAWSAccess, and the tag policy where it is.
+        self.assertEqual(self.page.text(".tree .root-node > .badges .policies"), "1 policy")
+        self.assertIn("1 policy", management)
+        self.assertEqual(self.page.text(".tree .ou-node > .badges .policies"), "2 policies")
+        self.assertEqual(
+            self.page.evaluate("document.querySelector('.tree .ou-node > .badges .policies').title"),
+            "SERVICE_CONTROL_POLICY: 1, TAG_POLICY: 1")
         self.page.click(toggle)
         self.page.wait_for("document.querySelectorAll('.tree .account-node').length === 3")
         inside = self.page.text(".tree .ou-node")
         self.assertIn(self.member, inside)
         self.assertIn("invited", inside)
         self.assertIn("Platform", inside)  # the OU below it, folded in turn
+        member = [a for a in self.page.texts(".tree .ou-node .account-node") if self.member in a]
+        self.assertEqual(len(member), 1)
+        self.assertIn("2 policies", member[0])
+        nested = [n for n in self.page.texts(".tree .ou-node .ou-node") if "Platform" in n]
+        self.assertIn("1 policy", nested[0])
         self.shoot("tree")
 
         # Searchable by id, name or email, from the keyboard: "/" focuses the search field.

@@ -2,6 +2,7 @@
 // the way a browser reaches it, the routes it reads, and the refusal of changes sent cross-site.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -9,6 +10,7 @@
 #include <optional>
 #include <regex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "server/app.hpp"
@@ -329,6 +331,79 @@ TEST_CASE_FIXTURE(ConsoleFixture, "console: organizations, tree and handshakes a
     call(http::verb::post, "/_localorgs/clock", R"({"AdvanceSeconds": 1296000})");
     CHECK(get("/_localorgs/handshakes?organization=" + org_id + "&state=EXPIRED")["Total"] == 2);
     CHECK(get("/_localorgs/handshakes/" + sent[1])["Handshake"]["State"] == "EXPIRED");
+}
+
+TEST_CASE_FIXTURE(ConsoleFixture, "console: the policy types enabled, and the policies attached to each node of the tree") {
+    const std::string org_id = aws("CreateOrganization", json::object(), kManagement)["Organization"]["Id"];
+    const std::string member = "222222222222";
+    auto invite = aws("InviteAccountToOrganization", {{"Target", {{"Id", member}, {"Type", "ACCOUNT"}}}}, kManagement);
+    aws("AcceptHandshake", {{"HandshakeId", invite["Handshake"]["Id"]}}, member);
+    const std::string root = aws("ListRoots", json::object(), kManagement)["Roots"][0]["Id"];
+    const std::string ou = aws("CreateOrganizationalUnit", {{"ParentId", root}, {"Name", "Engineering"}},
+                               kManagement)["OrganizationalUnit"]["Id"];
+    const std::string tree_path = "/_localorgs/organizations/" + org_id + "/tree";
+
+    // Nothing enabled, nothing attached: every node says 0.
+    auto bare = get(tree_path);
+    CHECK(bare["Root"]["PolicyCount"] == 0);
+    CHECK(bare["Root"]["PolicyCountByType"] == json::object());
+    CHECK(bare["OrganizationalUnits"][0]["PolicyCount"] == 0);
+    CHECK(bare["Accounts"][0]["PolicyCount"] == 0);
+
+    for (const char* type : {"SERVICE_CONTROL_POLICY", "TAG_POLICY"})
+        aws("EnablePolicyType", {{"RootId", root}, {"PolicyType", type}}, kManagement);
+    const std::string tags = aws("CreatePolicy",
+                                 {{"Name", "cost-center"},
+                                  {"Description", ""},
+                                  {"Type", "TAG_POLICY"},
+                                  {"Content", R"({"tags": {"costcenter": {"tag_key": {"@@assign": "CostCenter"}}}})"}},
+                                 kManagement)["Policy"]["PolicySummary"]["Id"];
+    for (const auto& target : {ou, member})
+        aws("AttachPolicy", {{"PolicyId", tags}, {"TargetId", target}}, kManagement);
+
+    auto summary = get("/_localorgs/organizations?id=" + org_id)["Organizations"][0];
+    std::vector<std::string> enabled;
+    for (const auto& t : summary["RootPolicyTypes"]) {
+        CHECK(t["Status"] == "ENABLED");
+        enabled.push_back(t["Type"]);
+    }
+    std::sort(enabled.begin(), enabled.end());
+    CHECK(enabled == std::vector<std::string>{"SERVICE_CONTROL_POLICY", "TAG_POLICY"});
+
+    // FullAWSAccess is on every node once SCPs are enabled; the tag policy on the OU and the member.
+    auto tree = get(tree_path);
+    CHECK(tree["Root"]["PolicyCount"] == 1);
+    CHECK(tree["Root"]["PolicyCountByType"] == json{{"SERVICE_CONTROL_POLICY", 1}});
+    REQUIRE(tree["OrganizationalUnits"].size() == 1);
+    CHECK(tree["OrganizationalUnits"][0]["PolicyCount"] == 2);
+    CHECK(tree["OrganizationalUnits"][0]["PolicyCountByType"] ==
+          json{{"SERVICE_CONTROL_POLICY", 1}, {"TAG_POLICY", 1}});
+    REQUIRE(tree["Accounts"].size() == 2);
+    CHECK(tree["Accounts"][0]["Id"] == kManagement);
+    CHECK(tree["Accounts"][0]["PolicyCount"] == 1);
+    CHECK(tree["Accounts"][1]["Id"] == member);
+    CHECK(tree["Accounts"][1]["PolicyCountByType"] == json{{"SERVICE_CONTROL_POLICY", 1}, {"TAG_POLICY", 1}});
+    // The counts are what ListPoliciesForTarget lists.
+    for (const auto& [target, type, count] :
+         {std::tuple{ou, "TAG_POLICY", 1}, std::tuple{root, "SERVICE_CONTROL_POLICY", 1},
+          std::tuple{std::string(member), "SERVICE_CONTROL_POLICY", 1}})
+        CHECK(aws("ListPoliciesForTarget", {{"TargetId", target}, {"Filter", type}}, kManagement)["Policies"].size() ==
+              std::size_t(count));
+    // A search result carries them too.
+    CHECK(get(tree_path + "?search=" + member)["Accounts"][0]["PolicyCount"] == 2);
+
+    // The member moved into the OU keeps its own; the OU's level shows it.
+    aws("MoveAccount", {{"AccountId", member}, {"SourceParentId", root}, {"DestinationParentId", ou}}, kManagement);
+    auto level = get(tree_path + "?parent=" + ou);
+    REQUIRE(level["Accounts"].size() == 1);
+    CHECK(level["Accounts"][0]["PolicyCount"] == 2);
+    CHECK(level["Root"]["PolicyCount"] == 1);
+
+    // Disabling a type detaches its policies everywhere.
+    aws("DisablePolicyType", {{"RootId", root}, {"PolicyType", "TAG_POLICY"}}, kManagement);
+    CHECK(get(tree_path + "?parent=" + ou)["Accounts"][0]["PolicyCountByType"] ==
+          json{{"SERVICE_CONTROL_POLICY", 1}});
+    CHECK(get("/_localorgs/organizations?id=" + org_id)["Organizations"][0]["RootPolicyTypes"].size() == 1);
 }
 
 TEST_CASE_FIXTURE(ConsoleFixture, "console: the outbox a page at a time, and faults removed one by one") {

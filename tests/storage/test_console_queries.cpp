@@ -194,3 +194,57 @@ TEST_CASE("console: the outbox newest first, by offset, for everyone or one addr
         CHECK(m.sent_ms == kT0 + 5);
     });
 }
+
+TEST_CASE("console: policies attached to the nodes of a page of the tree, counted by type in one query") {
+    SqliteStore store(":memory:");
+    using Type = model::api::PolicyType;
+    store.transact([](model::Repository& r) {
+        auto attach = [&](const std::string& org, const std::string& policy, const std::string& target, Type type) {
+            model::AttachmentRecord a;
+            a.organization_id = org;
+            a.policy_id = policy;
+            a.target_id = target;
+            a.type = type;
+            a.attached_ms = kT0;
+            r.policies.attach(a);
+        };
+        for (const char* target : {"r-ab12", "ou-ab12-aaaaaaaa", "111111111111", "222222222222"})
+            attach("o-one", "p-FullAWSAccess", target, Type::SERVICE_CONTROL_POLICY);
+        attach("o-one", "p-deny00001", "ou-ab12-aaaaaaaa", Type::SERVICE_CONTROL_POLICY);
+        attach("o-one", "p-tags00001", "ou-ab12-aaaaaaaa", Type::TAG_POLICY);
+        attach("o-one", "p-tags00002", "222222222222", Type::TAG_POLICY);
+        attach("o-one", "p-tags00003", "222222222222", Type::TAG_POLICY);
+        attach("o-two", "p-FullAWSAccess", "333333333333", Type::SERVICE_CONTROL_POLICY);  // another organization
+    });
+    store.transact([](model::Repository& r) {
+        auto shown = [&](const std::string& org, const std::vector<std::string>& targets) {
+            std::vector<std::string> out;
+            for (const auto& c : r.console.attached_policy_counts(org, targets))
+                out.push_back(cat(c.target_id, " ").append(model::api::to_string(c.type)).append(
+                    cat(" ", std::to_string(c.count))));
+            return out;
+        };
+        // By target, then type; a target with nothing attached is left out, and so is what the
+        // page does not show.
+        CHECK(shown("o-one", {"r-ab12", "ou-ab12-aaaaaaaa", "222222222222", "444444444444"}) ==
+              std::vector<std::string>{"222222222222 SERVICE_CONTROL_POLICY 1", "222222222222 TAG_POLICY 2",
+                                       "ou-ab12-aaaaaaaa SERVICE_CONTROL_POLICY 2", "ou-ab12-aaaaaaaa TAG_POLICY 1",
+                                       "r-ab12 SERVICE_CONTROL_POLICY 1"});
+        // Only the organization's own attachments; ids that need quoting in JSON are only ids.
+        CHECK(shown("o-two", {"333333333333", "111111111111"}) ==
+              std::vector<std::string>{"333333333333 SERVICE_CONTROL_POLICY 1"});
+        CHECK(shown("o-one", {"\"]\\", "r-ab12\" OR 1"}).empty());
+        CHECK(shown("o-one", {}).empty());
+    });
+    // The ids are looked up on the index that holds target and type: no table row is read.
+    storage::Statement plan(store.connection(),
+                            "EXPLAIN QUERY PLAN SELECT target_id, type, COUNT(*) FROM policy_attachments"
+                            " WHERE organization_id = ?1 AND target_id IN (SELECT value FROM json_each(?2))"
+                            " GROUP BY target_id, type ORDER BY target_id, type");
+    std::string text;
+    while (plan.step()) text += plan.text(3) + "\n";
+    CHECK(text.find("COVERING INDEX policy_attachments_by_target (organization_id=? AND target_id=?)") !=
+          std::string::npos);
+    CHECK(text.find("SCAN policy_attachments") == std::string::npos);
+    CHECK(text.find("TEMP B-TREE") == std::string::npos);  // groups come in the order asked
+}

@@ -70,6 +70,19 @@ const handshakeColumns = [
   { title: "Expires", cell: expiryCell },
 ];
 
+// How many policies are attached to a root, OU or account (the tree's routes count them), with
+// each type's count in its title; nothing when none is.
+function policyBadge(node) {
+  const count = node.PolicyCount || 0;
+  if (!count) return null;
+  const types = Object.entries(node.PolicyCountByType || {}).map(([type, n]) => `${type}: ${n}`);
+  return h(
+    "span",
+    { class: "tag policies", title: types.join(", "), dataset: { policies: String(count) } },
+    `${number(count)} ${count === 1 ? "policy" : "policies"}`,
+  );
+}
+
 function accountBadges(a) {
   return h(
     "span",
@@ -77,7 +90,7 @@ function accountBadges(a) {
     badge(a.Status),
     a.Management ? tag("management account", "strong") : null,
     a.JoinedMethod ? tag(a.JoinedMethod.toLowerCase(), "muted") : null,
-    a.PolicyCount !== undefined ? tag(`${a.PolicyCount} policies`) : null,
+    policyBadge(a),
     a.DelegatedAdministrator ? tag("delegated administrator", "strong") : null,
   );
 }
@@ -237,7 +250,9 @@ function organizations(view) {
   const more = pager(() => refresh());
   view.append(heading("Organizations"), body, more.el);
   const policyTypes = (list) =>
-    list && list.length ? h("span", { class: "badges" }, list.map((p) => [tag(p.Type), " ", badge(p.Status)])) : "–";
+    list && list.length
+      ? h("span", { class: "badges" }, list.map((p) => h("span", { class: "pair" }, tag(p.Type), badge(p.Status))))
+      : "–";
 
   async function refresh() {
     const data = await get("/_localorgs/organizations", { token: more.token(), limit: 50 });
@@ -378,7 +393,12 @@ function tree(view, ctx) {
       " ",
       h("span", { class: "id" }, ou.Id),
     );
-    const item = h("li", { class: "node ou-node" }, toggle, tag("organizational unit", "muted"));
+    const item = h(
+      "li",
+      { class: "node ou-node" },
+      toggle,
+      h("span", { class: "badges" }, tag("organizational unit", "muted"), policyBadge(ou)),
+    );
     if (open) item.append((await nodeList(org, ou.Id)).list);
     return item;
   }
@@ -431,7 +451,12 @@ function tree(view, ctx) {
           " ",
           h("span", { class: "id" }, rootId),
           " ",
-          (first.Root.PolicyTypes || []).map((p) => [tag(p.Type), " "]),
+          h(
+            "span",
+            { class: "badges" },
+            (first.Root.PolicyTypes || []).map((p) => tag(p.Type)),
+            policyBadge(first.Root),
+          ),
           list,
         ),
       ),
