@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/types.hpp"
@@ -300,6 +301,10 @@ public:
     // with nothing attached.
     virtual std::vector<AttachedPolicyCount> attached_policy_counts(std::string_view organization_id,
                                                                     std::span<const std::string> target_ids) = 0;
+    // The services each of `account_ids` is a delegated administrator for, in one query: pairs
+    // (account id, service principal) by account id, then principal; none for the others.
+    virtual std::vector<std::pair<std::string, std::string>> delegated_services(
+        std::string_view organization_id, std::span<const std::string> account_ids) = 0;
 };
 
 // Everything the model stores, one member per kind of entity: `repo.accounts.find(id)`.

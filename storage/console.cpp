@@ -148,6 +148,20 @@ public:
         return out;
     }
 
+    std::vector<std::pair<std::string, std::string>> delegated_services(
+        std::string_view organization_id, std::span<const std::string> account_ids) override {
+        if (account_ids.empty()) return {};
+        // One lookup per id on delegated_administrators_by_account, which holds every column.
+        Statement s(sql_.connection(),
+                    "SELECT account_id, service_principal FROM delegated_administrators"
+                    " WHERE organization_id = ?1 AND account_id IN (SELECT value FROM json_each(?2))"
+                    " ORDER BY account_id, service_principal");
+        s.bind(1, organization_id).bind(2, nlohmann::json(account_ids).dump());
+        std::vector<std::pair<std::string, std::string>> out;
+        while (s.step()) out.emplace_back(s.text(0), s.text(1));
+        return out;
+    }
+
 private:
     Statements& sql_;
     model::OrganizationRepository& organizations_;

@@ -310,6 +310,23 @@ void add_policy_counts(model::Repository& repo, const std::string& organization_
     }
 }
 
+// The services each account node of a page is a delegated administrator for, in one query: each
+// gets "DelegatedServices" (principals, sorted) and "DelegatedAdministrator".
+void add_delegation_marks(model::Repository& repo, const std::string& organization_id,
+                          const std::vector<json*>& accounts) {
+    std::vector<std::string> ids;
+    ids.reserve(accounts.size());
+    for (const json* a : accounts) ids.push_back(a->value("Id", ""));
+    std::map<std::string, json, std::less<>> services;
+    for (auto& [account, principal] : repo.console.delegated_services(organization_id, ids))
+        services[account].push_back(std::move(principal));
+    for (json* a : accounts) {
+        auto found = services.find(a->value("Id", ""));
+        (*a)["DelegatedServices"] = found == services.end() ? json::array() : std::move(found->second);
+        (*a)["DelegatedAdministrator"] = found != services.end();
+    }
+}
+
 // An API error the console's query caused: a parent or token the list does not know.
 [[noreturn]] void refuse(const model::api_error& e, const std::string& what) {
     if (e.code() == model::error_code::InvalidInputException)
@@ -396,8 +413,11 @@ json tree(model::Service& service, model::Repository& repo, const std::string& o
     }
     std::vector<json*> nodes{&out["Root"]};
     for (auto& ou : out["OrganizationalUnits"]) nodes.push_back(&ou);
-    for (auto& a : out["Accounts"]) nodes.push_back(&a);
+    std::vector<json*> accounts;
+    for (auto& a : out["Accounts"]) accounts.push_back(&a);
+    nodes.insert(nodes.end(), accounts.begin(), accounts.end());
     add_policy_counts(repo, org.id, nodes);
+    add_delegation_marks(repo, org.id, accounts);
     return out;
 }
 
@@ -441,6 +461,7 @@ json tree_search(model::Service& service, model::Repository& repo, const std::st
     std::vector<json*> nodes;
     for (auto& a : accounts) nodes.push_back(&a);
     add_policy_counts(repo, org.id, nodes);
+    add_delegation_marks(repo, org.id, nodes);
     return {{"OrganizationId", org.id},
             {"Search", text},
             {"Accounts", std::move(accounts)},

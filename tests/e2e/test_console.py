@@ -106,6 +106,10 @@ class ConsolePagesTest(BrowserTestCase):
             {"tags": {"costcenter": {"tag_key": {"@@assign": "CostCenter"}}}}))["Policy"]["PolicySummary"]["Id"]
         for target in (cls.ou["Id"], cls.member):
             m.attach_policy(PolicyId=tags, TargetId=target)
+        # The member administers two services for the organization.
+        for service in ("securityhub.amazonaws.com", "config.amazonaws.com"):
+            m.enable_aws_service_access(ServicePrincipal=service)
+            m.register_delegated_administrator(AccountId=cls.member, ServicePrincipal=service)
         cls.declined = m.invite_account_to_organization(Target={"Id": cls.decliner, "Type": "ACCOUNT"})["Handshake"]
         s.client(cls.decliner).decline_handshake(HandshakeId=cls.declined["Id"])
         cls.email = f"someone-{cls.invitee}@example.com"
@@ -181,6 +185,11 @@ class ConsolePagesTest(BrowserTestCase):
         member = [a for a in self.page.texts(".tree .ou-node .account-node") if self.member in a]
         self.assertEqual(len(member), 1)
         self.assertIn("2 policies", member[0])
+        # Delegated administrators are marked, with the services they administer; no one else is.
+        self.assertIn("delegated administrator (2)", member[0])
+        self.assertEqual(self.page.evaluate("[...document.querySelectorAll('.tree .delegated')].map(e => e.title)"),
+                         ["config.amazonaws.com, securityhub.amazonaws.com"])
+        self.assertNotIn("delegated administrator", management)
         nested = [n for n in self.page.texts(".tree .ou-node .ou-node") if "Platform" in n]
         self.assertIn("1 policy", nested[0])
         self.shoot("tree")
@@ -278,12 +287,21 @@ class ConsolePagesTest(BrowserTestCase):
         self.page.click("#fault-form button[type=submit]")
         self.page.wait_for("document.getElementById('faults-status').innerText.includes('Unknown error')")
 
-        # Quotas of the organization picked.
+        # Quotas of the organization picked: one field for each the server has, transfers' too.
+        before = self.server.control("GET", f"/_localorgs/organizations/{self.org['Id']}/quotas").json
+        fields = self.page.evaluate("[...document.querySelectorAll('#quota-form input[data-key]')]"
+                                    ".map(i => i.dataset.key)")
+        self.assertEqual(sorted(fields), sorted(before))
+        self.assertIn("MaxInboundResponsibilityTransfers", fields)
         self.page.evaluate("document.getElementById('quota-MaxAccounts').value = '37'")
+        self.page.evaluate("document.getElementById('quota-MaxOutboundResponsibilityTransfers').value = '4'")
         self.page.click("#quota-form button[type=submit]")
         self.page.wait_for("document.getElementById('quota-status').innerText.startsWith('Saved')")
         quotas = self.server.control("GET", f"/_localorgs/organizations/{self.org['Id']}/quotas").json
         self.assertEqual(quotas["MaxAccounts"], 37)
+        self.assertEqual(quotas["MaxOutboundResponsibilityTransfers"], 4)
+        self.assertEqual({k: v for k, v in quotas.items() if k not in ("MaxAccounts", "MaxOutboundResponsibilityTransfers")},
+                         {k: v for k, v in before.items() if k not in ("MaxAccounts", "MaxOutboundResponsibilityTransfers")})
 
     def test_requests_tail_live(self):
         self.open("requests")

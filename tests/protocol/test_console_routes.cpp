@@ -406,6 +406,40 @@ TEST_CASE_FIXTURE(ConsoleFixture, "console: the policy types enabled, and the po
     CHECK(get("/_localorgs/organizations?id=" + org_id)["Organizations"][0]["RootPolicyTypes"].size() == 1);
 }
 
+TEST_CASE_FIXTURE(ConsoleFixture, "console: delegated administrators marked on the tree and in a search") {
+    const std::string org_id = aws("CreateOrganization", json::object(), kManagement)["Organization"]["Id"];
+    const std::string member = "222222222222";
+    auto invite = aws("InviteAccountToOrganization", {{"Target", {{"Id", member}, {"Type", "ACCOUNT"}}}}, kManagement);
+    aws("AcceptHandshake", {{"HandshakeId", invite["Handshake"]["Id"]}}, member);
+    const std::string tree_path = "/_localorgs/organizations/" + org_id + "/tree";
+    auto bare = get(tree_path);
+    REQUIRE(bare["Accounts"].size() == 2);
+    for (const auto& a : bare["Accounts"]) {
+        CHECK(a["DelegatedAdministrator"] == false);
+        CHECK(a["DelegatedServices"] == json::array());
+    }
+
+    for (const char* service : {"securityhub.amazonaws.com", "config.amazonaws.com"}) {
+        aws("EnableAWSServiceAccess", {{"ServicePrincipal", service}}, kManagement);
+        aws("RegisterDelegatedAdministrator", {{"AccountId", member}, {"ServicePrincipal", service}}, kManagement);
+    }
+    auto tree = get(tree_path);
+    CHECK(tree["Accounts"][0]["Id"] == kManagement);
+    CHECK(tree["Accounts"][0]["DelegatedAdministrator"] == false);
+    CHECK(tree["Accounts"][1]["Id"] == member);
+    CHECK(tree["Accounts"][1]["DelegatedAdministrator"] == true);
+    CHECK(tree["Accounts"][1]["DelegatedServices"] == json{"config.amazonaws.com", "securityhub.amazonaws.com"});
+    CHECK(get(tree_path + "?search=" + member)["Accounts"][0]["DelegatedServices"].size() == 2);
+
+    // Deregistered from one service, it keeps the other; from both, the mark goes.
+    aws("DeregisterDelegatedAdministrator", {{"AccountId", member}, {"ServicePrincipal", "config.amazonaws.com"}},
+        kManagement);
+    CHECK(get(tree_path)["Accounts"][1]["DelegatedServices"] == json{"securityhub.amazonaws.com"});
+    aws("DeregisterDelegatedAdministrator",
+        {{"AccountId", member}, {"ServicePrincipal", "securityhub.amazonaws.com"}}, kManagement);
+    CHECK(get(tree_path)["Accounts"][1]["DelegatedAdministrator"] == false);
+}
+
 TEST_CASE_FIXTURE(ConsoleFixture, "console: the outbox a page at a time, and faults removed one by one") {
     aws("CreateOrganization", json::object(), kManagement);
     for (const char* account : {"222222222222", "333333333333", "444444444444"})

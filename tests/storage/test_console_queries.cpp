@@ -248,3 +248,46 @@ TEST_CASE("console: policies attached to the nodes of a page of the tree, counte
     CHECK(text.find("SCAN policy_attachments") == std::string::npos);
     CHECK(text.find("TEMP B-TREE") == std::string::npos);  // groups come in the order asked
 }
+
+TEST_CASE("console: the services the accounts of a page of the tree administer, in one query") {
+    SqliteStore store(":memory:");
+    store.transact([](model::Repository& r) {
+        auto delegate = [&](const std::string& org, const std::string& account, const std::string& service) {
+            model::DelegatedAdministratorRecord d;
+            d.organization_id = org;
+            d.account_id = account;
+            d.service_principal = service;
+            d.enabled_ms = kT0;
+            r.delegation.register_administrator(d);
+        };
+        delegate("o-one", "222222222222", "securityhub.amazonaws.com");
+        delegate("o-one", "222222222222", "guardduty.amazonaws.com");
+        delegate("o-one", "111111111111", "config.amazonaws.com");
+        delegate("o-one", "444444444444", "config.amazonaws.com");  // not on the page
+        delegate("o-two", "333333333333", "config.amazonaws.com");  // another organization
+    });
+    store.transact([](model::Repository& r) {
+        auto shown = [&](const std::string& org, const std::vector<std::string>& accounts) {
+            std::vector<std::string> out;
+            for (const auto& [account, service] : r.console.delegated_services(org, accounts))
+                out.push_back(account + " " + service);
+            return out;
+        };
+        CHECK(shown("o-one", {"222222222222", "111111111111", "555555555555"}) ==
+              std::vector<std::string>{"111111111111 config.amazonaws.com", "222222222222 guardduty.amazonaws.com",
+                                       "222222222222 securityhub.amazonaws.com"});
+        CHECK(shown("o-two", {"333333333333", "111111111111"}) ==
+              std::vector<std::string>{"333333333333 config.amazonaws.com"});
+        CHECK(shown("o-one", {"\"]\\", "1111' OR 1"}).empty());
+        CHECK(shown("o-one", {}).empty());
+    });
+    storage::Statement plan(store.connection(),
+                            "EXPLAIN QUERY PLAN SELECT account_id, service_principal FROM delegated_administrators"
+                            " WHERE organization_id = ?1 AND account_id IN (SELECT value FROM json_each(?2))"
+                            " ORDER BY account_id, service_principal");
+    std::string text;
+    while (plan.step()) text += plan.text(3) + "\n";
+    CHECK(text.find("COVERING INDEX delegated_administrators_by_account (organization_id=? AND account_id=?)") !=
+          std::string::npos);
+    CHECK(text.find("TEMP B-TREE") == std::string::npos);
+}

@@ -83,6 +83,18 @@ function policyBadge(node) {
   );
 }
 
+// Which services an account is a delegated administrator for (the tree's routes name them), in
+// the badge's title; nothing when it is none.
+function delegationBadge(a) {
+  const services = a.DelegatedServices || [];
+  if (!services.length) return null;
+  return h(
+    "span",
+    { class: "tag strong delegated", title: services.join(", "), dataset: { delegated: services.join(" ") } },
+    services.length === 1 ? "delegated administrator" : `delegated administrator (${number(services.length)})`,
+  );
+}
+
 function accountBadges(a) {
   return h(
     "span",
@@ -91,7 +103,7 @@ function accountBadges(a) {
     a.Management ? tag("management account", "strong") : null,
     a.JoinedMethod ? tag(a.JoinedMethod.toLowerCase(), "muted") : null,
     policyBadge(a),
-    a.DelegatedAdministrator ? tag("delegated administrator", "strong") : null,
+    delegationBadge(a),
   );
 }
 
