@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/types.hpp"
@@ -259,6 +260,53 @@ public:
     virtual void save(std::string_view key, std::string_view value) = 0;
 };
 
+// Which handshakes the control plane's console lists (server/control/views.cpp): those an
+// organization sent and/or those an account or address received, newest first, in pages.
+struct HandshakeBrowse {
+    std::string organization_id;              // sent by this organization ("" = any), and/or
+    std::string recipient;                    // received by this account id or address ("" = any)
+    std::vector<api::HandshakeState> states;  // as the API shows them at `now`; empty = any
+    std::optional<api::ActionType> action;    // nullopt = any
+    Millis now = 0;                           // only those still visible at this time
+    Millis before_requested_ms = 0;           // keyset position; before_id "" = first page
+    std::string before_id;
+    std::size_t limit = 50;
+};
+
+// How many policies of one type are attached to one target (a root, OU or account).
+struct AttachedPolicyCount {
+    std::string target_id;
+    api::PolicyType type = api::PolicyType::SERVICE_CONTROL_POLICY;
+    std::size_t count = 0;
+};
+
+// The read-only queries of the control plane's web console (server/control/views.cpp), one page
+// each, on an index; no API operation uses them.
+class ConsoleRepository {
+public:
+    virtual ~ConsoleRepository() = default;
+    // Organizations, newest first, strictly before (created_ms, id); before_id "" = first page.
+    virtual std::vector<OrganizationRecord> recent_organizations(Millis before_created_ms, std::string_view before_id,
+                                                                 std::size_t limit) = 0;
+    // Handshakes as the query says, newest first, each with its state as the API shows it at
+    // query.now (a lapsed OPEN or REQUESTED one is EXPIRED). Needs an organization or a recipient.
+    virtual std::vector<HandshakeRecord> browse_handshakes(const HandshakeBrowse& query) = 0;
+    // How many the query's filters match on every page, counting no further than `at_most`.
+    virtual std::size_t count_handshakes(const HandshakeBrowse& query, std::size_t at_most) = 0;
+    // The outbox newest first, `limit` messages after the newest `offset`, optionally only to `to`.
+    virtual std::vector<OutboxMessage> recent_messages(std::string_view to, std::size_t offset, std::size_t limit) = 0;
+    virtual std::size_t count_messages(std::string_view to) = 0;
+    // How many policies are attached to each of `target_ids` (what a page of the organization's
+    // tree shows), by type, in one grouped query: by target id, then type; none for a target
+    // with nothing attached.
+    virtual std::vector<AttachedPolicyCount> attached_policy_counts(std::string_view organization_id,
+                                                                    std::span<const std::string> target_ids) = 0;
+    // The services each of `account_ids` is a delegated administrator for, in one query: pairs
+    // (account id, service principal) by account id, then principal; none for the others.
+    virtual std::vector<std::pair<std::string, std::string>> delegated_services(
+        std::string_view organization_id, std::span<const std::string> account_ids) = 0;
+};
+
 // Everything the model stores, one member per kind of entity: `repo.accounts.find(id)`.
 class Repository {
 public:
@@ -266,7 +314,8 @@ public:
                OrganizationalUnitRepository& organizational_units,
                CreateAccountRequestRepository& create_account_requests, PolicyRepository& policies,
                DelegationRepository& delegation, TagRepository& tags, HandshakeRepository& handshakes,
-               OutboxRepository& outbox, SettingRepository& settings, ResponsibilityTransferRepository& transfers)
+               OutboxRepository& outbox, SettingRepository& settings, ResponsibilityTransferRepository& transfers,
+               ConsoleRepository& console)
         : accounts(accounts),
           organizations(organizations),
           organizational_units(organizational_units),
@@ -277,7 +326,8 @@ public:
           handshakes(handshakes),
           outbox(outbox),
           settings(settings),
-          transfers(transfers) {}
+          transfers(transfers),
+          console(console) {}
     virtual ~Repository() = default;
     Repository(const Repository&) = delete;
     Repository& operator=(const Repository&) = delete;
@@ -293,6 +343,7 @@ public:
     OutboxRepository& outbox;
     SettingRepository& settings;
     ResponsibilityTransferRepository& transfers;
+    ConsoleRepository& console;  // the web console's reads, across entities
 
     // Forgets everything (control plane reset).
     virtual void wipe() = 0;

@@ -6,6 +6,7 @@
 #include "server/validation/validator.hpp"
 #include "server/aws_json.hpp"
 #include "server/log.hpp"
+#include "server/request_ring.hpp"
 
 namespace localorgs::server {
 namespace {
@@ -104,7 +105,7 @@ void AwsApi::handle(Request&& request, Respond respond) {
                    [this, call](std::exception_ptr error) {
                        if (error) call->failure = failure_of(error, *call);
                        // Encoding happens off the database thread, which only does database work.
-                       boost::asio::post(io_, [call] { finish(*call); });
+                       boost::asio::post(io_, [this, call] { finish(*call); });
                    });
     } catch (const api_error& e) {
         refuse(wire_error(e), caller_id, operation, version, keep_alive, request_id, started, respond);
@@ -121,8 +122,8 @@ void AwsApi::refuse(const wire_error& e, const std::string& caller_id, std::stri
         auto res = aws_json::error(e, version, keep_alive, request_id);
         // An operation the service does not have (UnknownOperationException) is not repeated.
         if (!server::validation::is_known_operation(operation)) operation = "-";
-        log::request_if_enabled({request_id, caller_id.empty() ? "-" : caller_id, operation, res.result_int(),
-                                 res["X-Amzn-ErrorType"], started});
+        answered({request_id, caller_id.empty() ? "-" : caller_id, operation, res.result_int(), res["X-Amzn-ErrorType"],
+                  started});
         respond(std::move(res));
     }
 }
@@ -141,9 +142,14 @@ wire_error AwsApi::failure_of(std::exception_ptr error, const Call& call) {
 
 void AwsApi::finish(Call& call) {
     Response res = answer_of(call);
-    log::request_if_enabled({call.request_id, call.caller.account_id, call.operation, res.result_int(),
-                             res["X-Amzn-ErrorType"], call.started});
+    answered({call.request_id, call.caller.account_id, call.operation, res.result_int(), res["X-Amzn-ErrorType"],
+              call.started});
     call.respond(std::move(res));
+}
+
+void AwsApi::answered(const log::Request& line) {
+    log::request_if_enabled(line);
+    if (ring_) ring_->record(line);
 }
 
 Response AwsApi::answer_of(Call& call) {

@@ -14,10 +14,13 @@
 #include "server/faults.hpp"
 #include "server/http_types.hpp"
 #include "server/identity.hpp"
+#include "server/log.hpp"
 #include "server/operations.hpp"
 #include "server/wire_error.hpp"
 
 namespace localorgs::server {
+
+class RequestRing;
 
 class AwsApi {
 public:
@@ -32,6 +35,8 @@ public:
           faults_(faults) {}
 
     void handle(Request&& request, Respond respond);
+    // Every answered call is recorded there too (the console's Requests page).
+    void record_requests_in(RequestRing& ring) { ring_ = &ring; }
 
 private:
     // One call on its way through: a single allocation carries it to the database thread and
@@ -61,7 +66,9 @@ private:
                 bool keep_alive, const std::string& request_id, std::chrono::steady_clock::time_point started,
                 Respond& respond);
     // Answers the call, encoding its result (on an I/O thread), and logs its request line.
-    static void finish(Call& call);
+    void finish(Call& call);
+    // The call's request line, and its entry in the ring of recent calls.
+    void answered(const log::Request& line);
     static Response answer_of(Call& call);
     void remember_caller(const std::string& account_id);
 
@@ -72,6 +79,7 @@ private:
     const OperationTable operations_;
     const Identity& identity_;
     FaultRegistry& faults_;
+    RequestRing* ring_ = nullptr;
 };
 
 // Parses an awsJson body: empty means {}; anything but a JSON object, or nesting deeper than

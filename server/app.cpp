@@ -15,8 +15,9 @@ App::App(boost::asio::io_context& io, model::Store& store, const Config& config,
       db_(store),
       identity_(config.default_account, config.account_by_access_key()),
       api_(io, db_, store, service_, identity_, faults_),
-      control_(db_, service_, clock_, faults_, [this](model::Repository& repo) { seed(repo); }),
+      control_(db_, store, service_, clock_, faults_, requests_, [this](model::Repository& repo) { seed(repo); }),
       handler_(make_router(api_, control_)) {
+    api_.record_requests_in(requests_);
     if (config.verify_signatures) identity_.verify_signatures(config.credentials);
     if (!config.admin_token.empty()) control_.require_token(config.admin_token);
     // On the database thread like every other transaction, and finished before the first request.

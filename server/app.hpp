@@ -19,6 +19,7 @@
 #include "server/faults.hpp"
 #include "server/http_types.hpp"
 #include "server/identity.hpp"
+#include "server/request_ring.hpp"
 
 namespace localorgs::server {
 
@@ -49,6 +50,7 @@ private:
     DbThread db_;
     Identity identity_;
     FaultRegistry faults_;
+    RequestRing requests_;  // the latest API calls, for the console
     AwsApi api_;
     ControlPlane control_;
     Handler handler_;

@@ -21,6 +21,11 @@ void FaultRegistry::clear() {
     faults_.clear();
 }
 
+bool FaultRegistry::remove(std::string_view id) {
+    std::lock_guard lock(mutex_);
+    return std::erase_if(faults_, [id](const Fault& f) { return f.id == id; }) > 0;
+}
+
 std::optional<Fault> FaultRegistry::take(std::string_view operation, std::string_view account_id) {
     std::lock_guard lock(mutex_);
     auto it = std::find_if(faults_.begin(), faults_.end(), [&](const Fault& f) {

@@ -27,6 +27,7 @@ public:
     std::string add(Fault fault);  // returns its id
     std::vector<Fault> list() const;
     void clear();
+    bool remove(std::string_view id);  // false when no fault has this id
     // Consumes one firing of the first fault that matches this call, if any.
     std::optional<Fault> take(std::string_view operation, std::string_view account_id);
 

@@ -1,7 +1,8 @@
 #pragma once
-// First stop of every request: the control plane owns /_localorgs/* and /_localstack/*, the AWS
-// API everything else. The AWS API writes its own request lines (it knows the caller and the
-// operation); the control plane's are written here.
+// First stop of every request: the control plane owns /_localorgs/* and /_localstack/* (and a
+// browser's GET of /, which leads to the web console), the AWS API everything else. The AWS API
+// writes its own request lines (it knows the caller and the operation); the control plane's are
+// written here.
 #include <chrono>
 #include <string>
 
@@ -14,7 +15,7 @@ namespace localorgs::server {
 
 inline Handler make_router(AwsApi& api, ControlPlane& control) {
     return [&api, &control](Request&& request, Respond respond) {
-        if (!ControlPlane::owns(request.target())) return api.handle(std::move(request), std::move(respond));
+        if (!ControlPlane::owns(request)) return api.handle(std::move(request), std::move(respond));
         if (!log::enabled(log::Level::info)) return control.handle(std::move(request), std::move(respond));
         // "METHOD /path": without the query, which may carry an email address.
         std::string operation(request.method_string());

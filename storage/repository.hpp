@@ -23,6 +23,9 @@ std::unique_ptr<model::HandshakeRepository> sqlite_handshakes(Statements& statem
 std::unique_ptr<model::OutboxRepository> sqlite_outbox(Statements& statements);
 std::unique_ptr<model::SettingRepository> sqlite_settings(Statements& statements);
 std::unique_ptr<model::ResponsibilityTransferRepository> sqlite_transfers(Statements& statements);
+// The console's reads (storage/console.cpp), which return records through the entities' own.
+std::unique_ptr<model::ConsoleRepository> sqlite_console(Statements& statements, model::OrganizationRepository& organizations,
+                                                         model::HandshakeRepository& handshakes);
 
 // The parts, built before the model::Repository base that refers to them.
 struct SqliteParts {
@@ -38,7 +41,8 @@ struct SqliteParts {
           handshakes_(sqlite_handshakes(statements)),
           outbox_(sqlite_outbox(statements)),
           settings_(sqlite_settings(statements)),
-          transfers_(sqlite_transfers(statements)) {}
+          transfers_(sqlite_transfers(statements)),
+          console_(sqlite_console(statements, *organizations_, *handshakes_)) {}
     Statements statements;
     std::unique_ptr<model::AccountRepository> accounts_;
     std::unique_ptr<model::OrganizationRepository> organizations_;
@@ -51,6 +55,7 @@ struct SqliteParts {
     std::unique_ptr<model::OutboxRepository> outbox_;
     std::unique_ptr<model::SettingRepository> settings_;
     std::unique_ptr<model::ResponsibilityTransferRepository> transfers_;
+    std::unique_ptr<model::ConsoleRepository> console_;
 };
 
 class SqliteRepository final : private SqliteParts, public model::Repository {
@@ -58,7 +63,7 @@ public:
     explicit SqliteRepository(Connection& conn)
         : SqliteParts(conn),
           model::Repository(*accounts_, *organizations_, *organizational_units_, *create_account_requests_, *policies_,
-                            *delegation_, *tags_, *handshakes_, *outbox_, *settings_, *transfers_) {}
+                            *delegation_, *tags_, *handshakes_, *outbox_, *settings_, *transfers_, *console_) {}
     // Ends every query still open, before a commit.
     void finish_reads() { statements.finish_all(); }
     // Empties every table but the migrations' record.

@@ -106,6 +106,7 @@ server::Config fuzz_config() {
 struct RequestFacts {
     bool head;
     bool control;
+    bool console_file;  // a GET or HEAD of the web console's files, which are not JSON
 };
 
 void check(const server::Response& res, const RequestFacts& request, bool fault_injected) {
@@ -118,9 +119,13 @@ void check(const server::Response& res, const RequestFacts& request, bool fault_
     if (!request.head) {
         if (res[http::field::content_length] != std::to_string(res.body().size()))
             fail("Content-Length does not match the body", res);
-        const json body = json::parse(res.body(), nullptr, false);
+        const bool file = request.console_file && status < 400 &&
+                          res[http::field::content_type] != "application/json";
+        const json body = file ? json::object() : json::parse(res.body(), nullptr, false);
         if (body.is_discarded() || !body.is_object()) fail("body is not a JSON object", res);
-        if (request.control) {
+        if (file) {
+            if (res["Content-Security-Policy"].empty()) fail("a console file without Content-Security-Policy", res);
+        } else if (request.control) {
             if (status >= 400 && (!body.contains("Error") || !body["Error"].is_string() ||
                                   !body.contains("Message") || !body["Message"].is_string()))
                 fail("control-plane error without Error and Message", res);
@@ -215,8 +220,10 @@ void serve(const std::uint8_t* data, std::size_t size) {
         }
         const std::string operation(request["X-Amz-Target"]);
         const std::string target(request.target());
-        const RequestFacts facts{request.method() == http::verb::head,
-                                 server::ControlPlane::owns(request.target())};
+        const bool get_or_head = request.method() == http::verb::get || request.method() == http::verb::head;
+        const RequestFacts facts{request.method() == http::verb::head, server::ControlPlane::owns(request),
+                                 get_or_head && (server::url::path(request.target()).starts_with("/_localorgs/console/") ||
+                                                 request.target() == "/favicon.ico")};
         const bool fault_request = facts.control && request.method() == http::verb::post &&
                                    server::url::path(request.target()) == "/_localorgs/faults";
         const bool keep_alive = request.keep_alive();
