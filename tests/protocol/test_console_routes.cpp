@@ -3,51 +3,25 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <regex>
 #include <string>
 #include <tuple>
 #include <vector>
 
-#include "server/app.hpp"
 #include "server/console/assets.hpp"
-#include "storage/sqlite_store.hpp"
+#include "protocol/app_fixture.hpp"
 
 using namespace localorgs;
 using nlohmann::json;
 namespace http = server::http;
-namespace net = boost::asio;
 
 namespace {
 
-using Headers = std::vector<std::pair<std::string, std::string>>;
+using Headers = testing::AppFixture::Headers;
 
-struct ConsoleFixture {
-    explicit ConsoleFixture(server::Config config = {}) : app{io, store, config} {}
-
-    net::io_context io;
-    storage::SqliteStore store{":memory:"};
-    server::App app;
-
-    server::Response call(http::verb method, const std::string& target, std::string body = "",
-                          Headers headers = {}) {
-        server::Request req{method, target, 11};
-        for (const auto& [k, v] : headers) req.set(k, v);
-        req.body() = std::move(body);
-        req.prepare_payload();
-        std::optional<server::Response> out;
-        io.restart();
-        auto work = net::make_work_guard(io);
-        app.handler()(std::move(req), [this, &out](server::Response res) {
-            net::post(io, [&out, res = std::move(res)]() mutable { out = std::move(res); });
-        });
-        while (!out) io.run_one();
-        return *out;
-    }
+struct ConsoleFixture : testing::AppFixture {
+    using AppFixture::AppFixture;
 
     json get(const std::string& target) {
         auto res = call(http::verb::get, target);

@@ -1,43 +1,18 @@
 // The control plane driven in-process through server::App, the handler the server runs.
 #include <doctest/doctest.h>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
 
-#include "server/app.hpp"
-#include "storage/sqlite_store.hpp"
+#include "protocol/app_fixture.hpp"
 
 using namespace localorgs;
 using nlohmann::json;
 namespace http = server::http;
-namespace net = boost::asio;
 
 namespace {
 
-struct ControlFixture {
-    net::io_context io;
-    storage::SqliteStore store{":memory:"};
-    server::App app{io, store, server::Config{}};
-
-    // Answers may come from the database thread; they are handed to this thread through `io`.
-    server::Response call(http::verb method, const std::string& target, std::string body) {
-        server::Request req{method, target, 11};
-        req.body() = std::move(body);
-        req.prepare_payload();
-        std::optional<server::Response> out;
-        io.restart();
-        auto work = net::make_work_guard(io);
-        app.handler()(std::move(req), [this, &out](server::Response res) {
-            net::post(io, [&out, res = std::move(res)]() mutable { out = std::move(res); });
-        });
-        while (!out) io.run_one();
-        return *out;
-    }
-};
+using ControlFixture = testing::AppFixture;
 
 std::string nested(const std::string& member, int depth) {
     return "{\"" + member + "\": " + std::string(std::size_t(depth), '[') + std::string(std::size_t(depth), ']') +

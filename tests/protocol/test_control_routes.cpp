@@ -2,50 +2,22 @@
 // the table itself answers — 404, 405 with Allow, 401 — before any route function runs.
 #include <doctest/doctest.h>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <set>
 #include <string>
 
-#include "server/app.hpp"
+#include "protocol/app_fixture.hpp"
 #include "server/control/route_table.hpp"
-#include "storage/sqlite_store.hpp"
 
 using namespace localorgs;
 using nlohmann::json;
 namespace http = server::http;
-namespace net = boost::asio;
 using server::control::Captures;
 using server::control::match;
 
 namespace {
 
-struct RoutesFixture {
-    explicit RoutesFixture(server::Config config = {}) : app{io, store, config} {}
-
-    net::io_context io;
-    storage::SqliteStore store{":memory:"};
-    server::App app;
-
-    server::Response call(http::verb method, const std::string& target, std::string body = "",
-                          const std::string& authorization = "") {
-        server::Request req{method, target, 11};
-        if (!authorization.empty()) req.set(http::field::authorization, authorization);
-        req.body() = std::move(body);
-        req.prepare_payload();
-        std::optional<server::Response> out;
-        io.restart();
-        auto work = net::make_work_guard(io);
-        app.handler()(std::move(req), [this, &out](server::Response res) {
-            net::post(io, [&out, res = std::move(res)]() mutable { out = std::move(res); });
-        });
-        while (!out) io.run_one();
-        return *out;
-    }
-};
+using RoutesFixture = testing::AppFixture;
 
 server::Config with_token(const std::string& token) {
     server::Config c;
@@ -159,11 +131,12 @@ TEST_CASE("control routes: with a token, the table asks for it before answering 
         CHECK(res.result() == http::status::unauthorized);
         CHECK(res[http::field::allow].empty());
     }
-    CHECK(f.call(http::verb::get, "/_localorgs/nothing-here", "", "Bearer s3cret").result() ==
-          http::status::not_found);
-    CHECK(f.call(http::verb::get, "/_localorgs/reset", "", "Bearer s3cret").result() ==
+    CHECK(f.call(http::verb::get, "/_localorgs/nothing-here", "", {{"Authorization", "Bearer s3cret"}})
+              .result() == http::status::not_found);
+    CHECK(f.call(http::verb::get, "/_localorgs/reset", "", {{"Authorization", "Bearer s3cret"}}).result() ==
           http::status::method_not_allowed);
-    CHECK(f.call(http::verb::get, "/_localorgs/clock", "", "Bearer s3cret").result() == http::status::ok);
+    CHECK(f.call(http::verb::get, "/_localorgs/clock", "", {{"Authorization", "Bearer s3cret"}}).result() ==
+          http::status::ok);
     // The health checks are open, wrong methods on them included.
     CHECK(f.call(http::verb::get, "/_localorgs/health").result() == http::status::ok);
     CHECK(f.call(http::verb::post, "/_localorgs/health").result() == http::status::method_not_allowed);
