@@ -303,19 +303,18 @@ function organizations(view) {
 
 // --- Tree --------------------------------------------------------------------------------------
 
+// A search box ("/" focuses the first one on the page: app.js), filled from the view's link.
+function searchField(id, placeholder, label, value) {
+  return h("input", { type: "search", id, placeholder, "aria-label": label, "data-search": "", value: value || "" });
+}
+
 function tree(view, ctx) {
   const picker = orgPicker(ctx, () => {
     expanded.clear();
     refresh();
   });
-  const search = h("input", {
-    type: "search",
-    id: "tree-search",
-    placeholder: "Account id, name or email",
-    "aria-label": "Search accounts by id, name or email",
-    "data-search": "",
-    value: ctx.params.get("search") || "",
-  });
+  const search = searchField("tree-search", "Account id, name or email", "Search accounts by id, name or email",
+    ctx.params.get("search"));
   const summary = h("p", { class: "summary", role: "status" });
   const body = h("div", { class: "tree" });
   view.append(heading("Tree", picker.el), h("div", { class: "filters" }, search), summary, body);
@@ -498,14 +497,8 @@ function handshakes(view, ctx) {
     option("", "Any action", ctx.params.get("action") || ""),
     HANDSHAKE_ACTIONS.map((a) => option(a, a, ctx.params.get("action"))),
   );
-  const party = h("input", {
-    type: "search",
-    id: "filter-party",
-    placeholder: "Party: account id or email",
-    "aria-label": "Party: account id or email",
-    "data-search": "",
-    value: ctx.params.get("party") || "",
-  });
+  const party = searchField("filter-party", "Party: account id or email", "Party: account id or email",
+    ctx.params.get("party"));
   const summary = h("p", { class: "summary", role: "status" });
   const body = h("div");
   const more = pager(() => refresh());
