@@ -54,7 +54,7 @@ void Service::before(Repository& repo, const Caller& caller, std::string_view op
     auto org = repo.organizations.find(account->organization_id);
     if (!org || account->id == org->management_account_id) return;  // the management account may call anything
     // A member: the operation's access rule, then the SCPs. What the request names is collected
-    // once, when a policy has to judge it.
+    // once, when a policy first has to judge it.
     std::optional<RequestFacts> named;
     auto request = [&]() -> const RequestFacts& {
         if (named) return *named;
@@ -71,6 +71,16 @@ void Service::before(Repository& repo, const Caller& caller, std::string_view op
         }
         return *named;
     };
+    // What a policy judges (the resource ARNs and the condition keys), made once for both judges.
+    struct Judged {
+        std::vector<std::string> resources;
+        policy::Context context;
+    };
+    std::optional<Judged> judged;
+    auto judge = [&]() -> const Judged& {
+        if (!judged) judged = Judged{resource_arns(repo, *org, operation, request()), context(caller, *org, request())};
+        return *judged;
+    };
     std::string action = "organizations:";
     action.append(operation);
     const Access access = access_of(operation);
@@ -79,13 +89,11 @@ void Service::before(Repository& repo, const Caller& caller, std::string_view op
         const bool administrator =
             access == Access::delegated_read && repo.delegation.is_administrator(org->id, account->id);
         if (!administrator &&
-            !delegation.delegates(repo, *org, account->id, action, resource_arns(repo, *org, operation, request()),
-                                  context(caller, *org, request())))
+            !delegation.delegates(repo, *org, account->id, action, judge().resources, judge().context))
             throw api_error(error_code::AccessDeniedException);
     }
     if (!Policies::restricts(*org, *account)) return;
-    policies.authorize(repo, *org, *account, action, resource_arns(repo, *org, operation, request()),
-                       context(caller, *org, request()));
+    policies.authorize(repo, *org, *account, action, judge().resources, judge().context);
 }
 
 policy::Context Service::context(const Caller& caller, const OrganizationRecord& org, const RequestFacts& facts) const {
