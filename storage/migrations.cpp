@@ -332,6 +332,12 @@ ALTER TABLE organizations ADD COLUMN max_outbound_transfers INTEGER NOT NULL DEF
 ALTER TABLE organizations ADD COLUMN max_transfer_chain_levels INTEGER NOT NULL DEFAULT 2;
 ALTER TABLE organizations ADD COLUMN max_transfers_in_chain INTEGER NOT NULL DEFAULT 1000;
 )sql"},
+    // An organization's inbound transfers counted against its quota on every invitation, from the
+    // index alone: what counts (status, expiry, end) is in it, no table row is read.
+    Migration{12, "inbound transfers counted on an index", R"sql(
+CREATE INDEX responsibility_transfers_by_target_status
+    ON responsibility_transfers (target_organization_id, status, expiration_ms, end_ms);
+)sql"},
 };
 
 }  // namespace

@@ -25,9 +25,11 @@ const Query kOutbound{"SELECT " TRANSFER_COLUMNS
                       " FROM responsibility_transfers WHERE (source_account_id = ?1 OR recipient_email = ?2)"
                       " AND (source_organization_id IS NULL OR source_organization_id = ?3)"
                       " AND (requested_ms, id) > (?4, ?5) ORDER BY requested_ms, id LIMIT ?6"};
+// (indexes responsibility_transfers_by_source and _by_email: an account or address has few
+// invitations, an organization may have sent many; `+` keeps the planner off the target's index)
 const Query kFindOpenTransferInvitation{
     "SELECT " TRANSFER_COLUMNS
-    " FROM responsibility_transfers WHERE target_organization_id = ?1 AND status = 'REQUESTED'"
+    " FROM responsibility_transfers WHERE +target_organization_id = ?1 AND status = 'REQUESTED'"
     " AND expiration_ms > ?4 AND (source_account_id = ?2 OR recipient_email = ?3) LIMIT 1"};
 // In force: accepted, or withdrawn and not ended yet (ResponsibilityTransferRecord::in_force).
 #define IN_FORCE "(status = 'ACCEPTED' OR (status = 'WITHDRAWN' AND end_ms >= ?2))"
@@ -36,6 +38,7 @@ const Query kInForceInbound{"SELECT " TRANSFER_COLUMNS
 // (index responsibility_transfers_by_source_organization)
 const Query kInForceOutbound{"SELECT " TRANSFER_COLUMNS
                              " FROM responsibility_transfers WHERE source_organization_id = ?1 AND " IN_FORCE};
+// (covering index responsibility_transfers_by_target_status)
 const Query kCountInbound{"SELECT COUNT(*) FROM responsibility_transfers WHERE target_organization_id = ?1 AND"
                           " (" IN_FORCE " OR (status = 'REQUESTED' AND expiration_ms > ?2))"};
 const Query kCountOpenTo{"SELECT COUNT(*) FROM responsibility_transfers WHERE (source_account_id = ?1"

@@ -679,4 +679,17 @@ TEST_CASE("responsibility transfers: organizations and handshakes from before ge
               .find("responsibility_transfers_by_source_organization") != std::string::npos);
     CHECK(plan("SELECT id FROM responsibility_transfers WHERE handshake_id = ?1")
               .find("responsibility_transfers_by_handshake") != std::string::npos);
+    // Each invitation counts the organization's inbound transfers from an index alone, and looks
+    // for an open one to the same account among that account's, not the organization's many.
+    const auto count = plan(
+        "SELECT COUNT(*) FROM responsibility_transfers WHERE target_organization_id = ?1 AND"
+        " ((status = 'ACCEPTED' OR (status = 'WITHDRAWN' AND end_ms >= ?2)) OR (status = 'REQUESTED' AND"
+        " expiration_ms > ?2))");
+    CHECK(count.find("COVERING INDEX responsibility_transfers_by_target_status") != std::string::npos);
+    const auto open = plan("SELECT id FROM responsibility_transfers WHERE +target_organization_id = ?1 AND"
+                           " status = 'REQUESTED' AND expiration_ms > ?4 AND (source_account_id = ?2 OR"
+                           " recipient_email = ?3) LIMIT 1");
+    CHECK(open.find("responsibility_transfers_by_source") != std::string::npos);
+    CHECK(open.find("responsibility_transfers_by_email") != std::string::npos);
+    CHECK(open.find("by_target") == std::string::npos);
 }
