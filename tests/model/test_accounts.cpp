@@ -12,6 +12,7 @@
 #include "model/calls.hpp"
 #include "model/errors.hpp"
 #include "model/expect_error.hpp"
+#include "model/org_fixture.hpp"
 #include "model/test_store.hpp"
 
 using namespace localorgs;
@@ -28,29 +29,8 @@ constexpr model::Millis kDay = 24 * 3600 * kSecond;
 const Caller kMgmt{"111111111111"};
 const Caller kMember{"222222222222"};
 
-struct AccountsFixture {
-    model::FakeClock clock{1'700'000'000'000};
-    model::IdGenerator ids{14};
-    testing::Orgs orgs{clock, ids, {}};
-    testing::TestStore db;
-    model::Repository& repo = db.repo();
-    api::Organization org;
-    std::string root;
-
-    AccountsFixture() {
-        auto mgmt = model::default_account(kMgmt.account_id);
-        mgmt.email = "boss@example.com";
-        orgs.register_account(repo, mgmt);
-        org = orgs.create_organization(repo, kMgmt);
-        root = orgs.list_roots(repo, kMgmt, {}).items.at(0).id;
-        set_quotas([](model::Quotas& q) { q.max_accounts = 100; });
-    }
-    template <class Change>
-    void set_quotas(Change change) {
-        auto record = *repo.organizations.find(org.id);
-        change(record.quotas);
-        repo.organizations.save(record);
-    }
+struct AccountsFixture : testing::OrgFixture {
+    AccountsFixture() : OrgFixture(14, "boss@example.com") {}
     api::CreateAccountStatus create(const std::string& email, const std::string& name = "New",
                                     std::vector<model::Tag> tags = {},
                                     std::optional<std::string> role = std::nullopt,

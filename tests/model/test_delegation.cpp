@@ -13,6 +13,7 @@
 #include "model/calls.hpp"
 #include "model/errors.hpp"
 #include "model/expect_error.hpp"
+#include "model/org_fixture.hpp"
 #include "model/test_store.hpp"
 
 using namespace localorgs;
@@ -29,27 +30,11 @@ const Caller kMgmt{"111111111111"};
 const std::string kTagPolicy = R"({"tags":{"costcenter":{"tag_key":{"@@assign":"CostCenter"}}}})";
 const std::string kScp = R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]})";
 
-struct DelegationFixture {
-    model::FakeClock clock{1'700'000'000'000};
-    model::IdGenerator ids{16};
-    testing::Orgs orgs{clock, ids, {}};
-    testing::TestStore db;
-    model::Repository& repo = db.repo();
-    api::Organization org;
-    std::string root;
-
-    DelegationFixture() {
-        org = orgs.create_organization(repo, kMgmt);
-        root = orgs.list_roots(repo, kMgmt, {}).items.at(0).id;
-        auto record = *repo.organizations.find(org.id);
-        record.quotas.max_accounts = 100;
-        repo.organizations.save(record);
-    }
+struct DelegationFixture : testing::OrgFixture {
+    DelegationFixture() : OrgFixture(16) {}
     // A member that may leave (what a created account lacks, given).
     std::string member(const std::string& email) {
-        auto s = orgs.call<ops::CreateAccount>(repo, kMgmt, {"Member", email, std::nullopt, std::nullopt, {}})
-                     .create_account_status;
-        auto id = orgs.call<ops::DescribeCreateAccountStatus>(repo, kMgmt, {s.id}).create_account_status.account_id;
+        auto id = created_account(email);
         auto record = *repo.accounts.find(id);
         record.phone_verified = record.eula_accepted = record.payment_instrument = true;
         record.joined_ms -= 5 * 24 * 3600 * 1000LL;

@@ -17,6 +17,7 @@
 #include "model/errors.hpp"
 #include "model/expect_error.hpp"
 #include "model/policy/documents.hpp"
+#include "model/org_fixture.hpp"
 #include "model/test_store.hpp"
 
 using namespace localorgs;
@@ -36,34 +37,14 @@ const std::string kDenyLeave =
     R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}]})";
 const std::string kTagPolicy = R"({"tags":{"costcenter":{"tag_key":{"@@assign":"CostCenter"}}}})";
 
-struct PoliciesFixture {
-    model::FakeClock clock{1'700'000'000'000};
-    model::IdGenerator ids{15};
-    testing::Orgs orgs{clock, ids, {}};
-    testing::TestStore db;
-    model::Repository& repo = db.repo();
-    api::Organization org;
-    std::string root;
-
-    PoliciesFixture() {
-        org = orgs.create_organization(repo, kMgmt);
-        root = orgs.list_roots(repo, kMgmt, {}).items.at(0).id;
-        auto record = *repo.organizations.find(org.id);
-        record.quotas.max_accounts = 100;
-        repo.organizations.save(record);
-    }
+struct PoliciesFixture : testing::OrgFixture {
+    PoliciesFixture() : OrgFixture(15) {}
 
     // --- the tree ---
     std::string ou(const std::string& name, const std::string& parent) {
         return orgs.call<ops::CreateOrganizationalUnit>(repo, kMgmt, {name, parent, {}}).organizational_unit.id;
     }
-    std::string account(const std::string& email) {
-        auto s = orgs.call<ops::CreateAccount>(repo, kMgmt, {"Member", email, std::nullopt, std::nullopt, {}})
-                     .create_account_status;
-        auto done = orgs.call<ops::DescribeCreateAccountStatus>(repo, kMgmt, {s.id}).create_account_status;
-        REQUIRE(done.state == "SUCCEEDED");
-        return done.account_id;
-    }
+    std::string account(const std::string& email) { return created_account(email); }
     void move(const std::string& account_id, const std::string& from, const std::string& to) {
         orgs.call<ops::MoveAccount>(repo, kMgmt, {account_id, to, from});
     }
