@@ -604,14 +604,7 @@ function handshake(view, ctx) {
 function outbox(view, ctx) {
   const PAGE = 25;
   let offset = 0;
-  const to = h("input", {
-    type: "search",
-    id: "outbox-to",
-    placeholder: "Recipient address",
-    "aria-label": "Only messages to this address",
-    "data-search": "",
-    value: ctx.params.get("to") || "",
-  });
+  const to = searchField("outbox-to", "Recipient address", "Only messages to this address", ctx.params.get("to"));
   const clear = h("button", { type: "button", class: "danger" }, "Clear outbox");
   const summary = h("p", { class: "summary", role: "status" });
   const body = h("div", { class: "messages" });
@@ -966,13 +959,7 @@ function faults(view, ctx) {
 
 function requests(view) {
   const MAX_ROWS = 500;
-  const filter = h("input", {
-    type: "search",
-    id: "requests-filter",
-    placeholder: "Filter: operation, caller, status or error",
-    "aria-label": "Filter requests",
-    "data-search": "",
-  });
+  const filter = searchField("requests-filter", "Filter: operation, caller, status or error", "Filter requests");
   const pause = h("button", { type: "button", "aria-pressed": "false" }, "Pause");
   const summary = h("p", { class: "summary", role: "status" });
   const tbody = h("tbody");
