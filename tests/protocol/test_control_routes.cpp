@@ -123,11 +123,9 @@ TEST_CASE_FIXTURE(RoutesFixture, "control routes: route functions answer through
 
 TEST_CASE("control routes: with a token, the table asks for it before answering 404 or 405") {
     RoutesFixture f(with_token("s3cret"));
-    for (auto [method, target] : {std::pair{http::verb::get, "/_localorgs/nothing-here"},
-                                  {http::verb::get, "/_localorgs/reset"},
-                                  {http::verb::get, "/_localorgs/clock"}}) {
+    for (const std::string target : {"/_localorgs/nothing-here", "/_localorgs/reset", "/_localorgs/clock"}) {
         CAPTURE(target);
-        auto res = f.call(method, target);
+        auto res = f.call(http::verb::get, target);
         CHECK(res.result() == http::status::unauthorized);
         CHECK(res[http::field::allow].empty());
     }
