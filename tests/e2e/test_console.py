@@ -277,8 +277,10 @@ class ConsolePagesTest(BrowserTestCase):
         faults = self.server.control("GET", "/_localorgs/faults").json["Faults"]
         added = [f for f in faults if f["Error"] == "ConcurrentModificationException"]
         self.assertEqual([(f["Operation"], f["Count"]) for f in added], [("InviteAccountToOrganization", 2)])
-        self.page.wait_for(f"document.querySelector('main').innerText.includes({json.dumps(added[0]['FaultId'])})")
-        self.page.click(f"button[aria-label='Remove fault {added[0]['FaultId']}']")
+        # (The status line names the new fault before the table shows it: wait for its row's button.)
+        remove = f"button[aria-label='Remove fault {added[0]['FaultId']}']"
+        self.page.wait_for(f"document.querySelector({json.dumps(remove)}) !== null", what="the new fault's row")
+        self.page.click(remove)
         self.page.wait_for(f"!document.querySelector('main table').innerText.includes({json.dumps(added[0]['FaultId'])})")
         self.assertEqual([f["FaultId"] for f in self.server.control("GET", "/_localorgs/faults").json["Faults"]],
                          [self.fault_id])
