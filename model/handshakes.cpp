@@ -1,7 +1,6 @@
 #include "model/handshakes.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "model/access.hpp"
 #include "model/arn.hpp"
@@ -19,11 +18,6 @@ using api::HandshakeState;
 
 constexpr const char* kHandshakeReason = "ALREADY_IN_AN_ORGANIZATION";
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return s;
-}
-
 [[noreturn]] void handshake_constraint(const char* reason, std::string message) {
     throw api_error(error_code::HandshakeConstraintViolationException, std::move(message), reason);
 }
@@ -32,7 +26,7 @@ std::string lower(std::string s) {
 
 // INVITE -> "invite": the handshake type segment of the ARN.
 std::string Handshakes::arn_segment(ActionType action) {
-    return lower(std::string(api::to_string(action)));
+    return lowercase(std::string(api::to_string(action)));
 }
 
 namespace {
@@ -65,7 +59,7 @@ std::span<const Binding> Handshakes::operations() {
 }
 
 bool Handshakes::is_recipient(const HandshakeRecord& h, const AccountRecord& account) const {
-    if (h.target_type == HandshakePartyType::EMAIL) return lower(account.email) == h.recipient_email;
+    if (h.target_type == HandshakePartyType::EMAIL) return lowercase(account.email) == h.recipient_email;
     return account.id == h.recipient_account_id;
 }
 
@@ -196,7 +190,7 @@ Handshakes::Invitee Handshakes::invitee(Repository& repo, const api::HandshakePa
         if (!is_email(target.id))
             throw_invalid_input("INVALID_EMAIL_ADDRESS_TARGET",
                                 "You specified an invalid email address for the invited account owner.");
-        std::string email = lower(target.id);
+        std::string email = lowercase(target.id);
         auto account = repo.accounts.find_by_email(email);
         return {std::move(account), std::move(email)};
     }
@@ -231,7 +225,7 @@ api::Handshake Handshakes::invite_account_to_organization(Repository& repo, cons
                                                    " is already a member of this "
                                                    "organization.");
     if (repo.handshakes.find_open_invitation(org.id, invitee ? invitee->id : "",
-                                             invitee ? lower(invitee->email) : email, now))
+                                             invitee ? lowercase(invitee->email) : email, now))
         throw api_error(error_code::DuplicateHandshakeException,
                         "A handshake with the same action and target already exists. Cancel or decline it "
                         "before you invite the account again.");
@@ -419,7 +413,7 @@ api::ListHandshakesForAccountResponse Handshakes::list_handshakes_for_account(
     AccountRecord account = known_account(repo, caller.account_id);
     HandshakeQuery query;
     query.recipient_account_id = account.id;
-    query.recipient_email = lower(account.email);
+    query.recipient_email = lowercase(account.email);
     return page<api::ListHandshakesForAccountResponse>(repo, std::move(query), "handshakes-for-account",
                                                        account.id, in.filter, page_of(in));
 }

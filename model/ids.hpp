@@ -15,6 +15,14 @@ inline bool is_account_id(std::string_view s) {
     return true;
 }
 
+// ASCII lower case: the form email addresses are stored and compared in, and how the API spells
+// an enum's value inside an identifier or a search matches text.
+inline std::string lowercase(std::string s) {
+    for (auto& c : s)
+        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    return s;
+}
+
 // The model's Email pattern, [^\s@]+@[^\s@]+\.[^\s@]+, applied to the whole value (the model
 // leaves it unanchored) and a little stricter: one @, a dot after it, not last; 6..64 characters.
 inline bool is_email(std::string_view s) {

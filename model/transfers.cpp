@@ -1,7 +1,6 @@
 #include "model/transfers.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 
@@ -22,11 +21,6 @@ constexpr Millis kDayMs = 24LL * 3600 * 1000;
 // Deeper than any chain the quotas allow: a guard against a cycle the data should never hold.
 constexpr int kChainGuard = 64;
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return s;
-}
-
 [[noreturn]] void handshake_constraint(const char* reason, std::string message) {
     throw api_error(error_code::HandshakeConstraintViolationException, std::move(message), reason);
 }
@@ -44,7 +38,7 @@ std::string lower(std::string s) {
 
 // The ARN's type segment: BILLING -> billing.
 std::string type_segment(api::ResponsibilityTransferType type) {
-    return lower(std::string(api::to_string(type)));
+    return lowercase(std::string(api::to_string(type)));
 }
 
 }  // namespace
@@ -96,7 +90,7 @@ bool Transfers::visible_to(const ResponsibilityTransferRecord& t, const Membersh
     // Accepted: the organization that accepted it. Before: the account it is addressed to.
     if (!t.source_organization_id.empty()) return t.source_organization_id == m.organization.id;
     return t.source_account_id == m.account.id ||
-           (!t.recipient_email.empty() && t.recipient_email == lower(m.account.email));
+           (!t.recipient_email.empty() && t.recipient_email == lowercase(m.account.email));
 }
 
 ResponsibilityTransferRecord Transfers::visible(Repository& repo, const Membership& m, const std::string& id) {
@@ -171,7 +165,7 @@ api::Handshake Transfers::invite_organization_to_transfer_responsibility(
         handshake_constraint("SOURCE_AND_TARGET_CANNOT_MATCH",
                              "An organization can't transfer a responsibility to itself: the invited account "
                              "belongs to your organization.");
-    const std::string invitee_email = invitee && email.empty() ? lower(invitee->email) : email;
+    const std::string invitee_email = invitee && email.empty() ? lowercase(invitee->email) : email;
     if (repo.transfers.find_open_invitation(org.id, invitee ? invitee->id : "", invitee_email, now))
         throw api_error(error_code::DuplicateHandshakeException,
                         "A transfer invitation to this account is already open. Cancel it, or wait until it is "
@@ -358,7 +352,7 @@ void Transfers::check_no_active_process(Repository& repo, const OrganizationReco
     const Millis now = svc_.now();
     const AccountRecord mgmt = known_account(repo, org.management_account_id);
     if (repo.transfers.count_inbound(org.id, now) == 0 && repo.transfers.in_force_outbound(org.id, now).empty() &&
-        repo.transfers.count_open_invitations_to(mgmt.id, lower(mgmt.email), now) == 0)
+        repo.transfers.count_open_invitations_to(mgmt.id, lowercase(mgmt.email), now) == 0)
         return;
     throw_constraint("ACTIVE_RESPONSIBILITY_TRANSFER_PROCESS",
                      "You cannot delete organization due to an ongoing responsibility transfer process: a pending "
@@ -481,7 +475,7 @@ api::ListOutboundResponsibilityTransfersResponse Transfers::list_outbound_respon
     Membership m = management_of_organization(repo, caller);
     TransferQuery query;
     query.source_account_id = m.account.id;
-    query.source_email = lower(m.account.email);
+    query.source_email = lowercase(m.account.email);
     query.source_organization_id = m.organization.id;
     return page<api::ListOutboundResponsibilityTransfersResponse>(
         repo, std::move(query), "outbound-transfers",

@@ -63,11 +63,10 @@ Outcome favicon(const Call& call) {
 // Costs no database work: the console asks twice a second and refreshes its page when
 // Generation moved (state changed) or LastRequest did (the Requests page).
 Outcome generation(const Call& call) {
-    const auto& clock = call.context.clock;
-    return Outcome::answer({{"Generation", call.context.requests.generation()},
-                            {"LastRequest", call.context.requests.last()},
-                            {"Now", double(clock.now_ms()) / 1000.0},
-                            {"OffsetSeconds", double(clock.offset_ms()) / 1000.0}});
+    json out = views::clock(call.context.clock);
+    out["Generation"] = call.context.requests.generation();
+    out["LastRequest"] = call.context.requests.last();
+    return Outcome::answer(std::move(out));
 }
 
 Outcome recent_requests(const Call& call) {

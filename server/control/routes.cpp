@@ -16,10 +16,6 @@ namespace {
 
 using V = http::verb;
 
-json clock_json(const model::SystemClock& clock) {
-    return {{"Now", double(clock.now_ms()) / 1000.0}, {"OffsetSeconds", double(clock.offset_ms()) / 1000.0}};
-}
-
 json fault_json(const Fault& f) {
     json out = {{"FaultId", f.id}, {"Operation", f.operation}, {"Count", f.remaining}};
     if (!f.error.empty()) out["Error"] = f.error;
@@ -60,7 +56,7 @@ Outcome reset(const Call& call) {
 // --- clock ----------------------------------------------------------------------------------------
 
 Outcome get_clock(const Call& call) {
-    return Outcome::answer(clock_json(call.context.clock));
+    return Outcome::answer(views::clock(call.context.clock));
 }
 
 Outcome move_clock(const Call& call) {
@@ -88,7 +84,7 @@ Outcome move_clock(const Call& call) {
         views::save_clock_offset(repo, offset);
         clock.set_offset_ms(offset);
         views::settle(service, repo);  // what the new time brings about happens now
-        return clock_json(clock);
+        return views::clock(clock);
     });
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "model/errors.hpp"
+#include "model/ids.hpp"
 #include "server/config.hpp"
 #include "server/control/control_plane.hpp"
 #include "server/control/route_table.hpp"
@@ -71,6 +72,10 @@ model::OrganizationRecord organization(model::Repository& repo, const std::strin
 }
 
 }  // namespace
+
+json clock(const model::SystemClock& clock) {
+    return {{"Now", double(clock.now_ms()) / 1000.0}, {"OffsetSeconds", double(clock.offset_ms()) / 1000.0}};
+}
 
 json accounts(model::Service& service, model::Repository& repo) {
     service.settle(repo);
@@ -285,11 +290,6 @@ model::OrganizationRecord organization_record(model::Repository& repo, const std
     return *std::move(org);
 }
 
-std::string lower(std::string s) {
-    for (auto& c : s) c = char(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    return s;
-}
-
 // The policies attached to each node a page of the tree shows (the root, OUs, accounts), counted
 // in one query for the whole page: each gets "PolicyCount" (every type) and "PolicyCountByType"
 // ({"SERVICE_CONTROL_POLICY": 1, ...}), as ListPoliciesForTarget would count them.
@@ -425,7 +425,7 @@ json tree_search(model::Service& service, model::Repository& repo, const std::st
                  const std::string& text, std::size_t limit) {
     auto org = organization_record(repo, organization_id);
     const auto& management = org.management_account_id;
-    const std::string needle = lower(text);
+    const std::string needle = model::lowercase(text);
     // No index answers a substring of a name: the organization's members are read a page at a
     // time, only while someone searches.
     std::vector<std::string> matches;
@@ -434,9 +434,9 @@ json tree_search(model::Service& service, model::Repository& repo, const std::st
     for (;;) {
         auto page = repo.accounts.members(org.id, "", after, 500);
         for (const auto& a : page) {
-            if (lower(a.id).find(needle) == std::string::npos &&
-                lower(a.name).find(needle) == std::string::npos &&
-                lower(a.email).find(needle) == std::string::npos)
+            if (model::lowercase(a.id).find(needle) == std::string::npos &&
+                model::lowercase(a.name).find(needle) == std::string::npos &&
+                model::lowercase(a.email).find(needle) == std::string::npos)
                 continue;
             if (matches.size() == limit) {
                 truncated = true;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "model/clock.hpp"
 #include "model/repository.hpp"
 #include "model/service.hpp"
 #include "model/types.hpp"
@@ -19,6 +20,9 @@ using nlohmann::json;
 
 // {"Accounts": [Account, ...]}, every account the emulator knows, by id, with what time has
 // brought about (creations and closures due) settled first.
+// The emulator's time and its offset from the machine's, in epoch seconds.
+json clock(const model::SystemClock& clock);
+
 json accounts(model::Service& service, model::Repository& repo);
 // Account = the registry entry, its membership and its state (README, Control plane);
 // a 404 when the emulator does not know it.

@@ -2,10 +2,10 @@
 // storage/console.cpp): order, keyset paging, filters, counts, and the states they show.
 #include <doctest/doctest.h>
 
-#include <cctype>
 #include <string>
 #include <vector>
 
+#include "model/ids.hpp"
 #include "storage/sqlite_store.hpp"
 
 using namespace localorgs;
@@ -47,8 +47,7 @@ model::HandshakeRecord handshake(const std::string& id, const std::string& org, 
         h.recipient_account_id = to;
     } else {
         h.target_type = model::api::HandshakePartyType::EMAIL;
-        h.recipient_email = to;  // stored lower-cased (model/types.hpp)
-        for (auto& c : h.recipient_email) c = char(std::tolower(static_cast<unsigned char>(c)));
+        h.recipient_email = model::lowercase(to);  // stored lower-cased (model/types.hpp)
     }
     h.target_id = to;
     h.master_email = "m@example.com";
