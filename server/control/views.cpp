@@ -65,7 +65,7 @@ json transfer_json(const model::ResponsibilityTransferRecord& t, model::Millis n
             {"EndTimestamp", time_or_null(t.end_ms)}};
 }
 
-model::OrganizationRecord organization(model::Repository& repo, const std::string& id) {
+model::OrganizationRecord organization_record(model::Repository& repo, const std::string& id) {
     auto org = repo.organizations.find(id);
     if (!org) not_found("No organization " + id + " exists");
     return *std::move(org);
@@ -98,7 +98,7 @@ json messages(model::Repository& repo, const std::string& to) {
 }
 
 json quotas(model::Repository& repo, const std::string& organization_id) {
-    return quotas_json(organization(repo, organization_id).quotas);
+    return quotas_json(organization_record(repo, organization_id).quotas);
 }
 
 json transfers(model::Repository& repo, model::Millis now, const std::string& organization_id) {
@@ -111,7 +111,7 @@ json transfers(model::Repository& repo, model::Millis now, const std::string& or
 }
 
 json delegation(model::Repository& repo, const std::string& organization_id) {
-    organization(repo, organization_id);  // a 404 for an unknown one
+    organization_record(repo, organization_id);  // a 404 for an unknown one
     constexpr std::size_t kPage = 500;    // read in keyset pages, as the API does
     json services = json::array(), admins = json::array(), policy = nullptr;
     for (std::string after;;) {
@@ -161,7 +161,7 @@ json put_account(model::Service& service, model::Repository& repo, const std::st
 }
 
 json put_quotas(model::Repository& repo, const std::string& organization_id, const json& fields) {
-    auto org = organization(repo, organization_id);
+    auto org = organization_record(repo, organization_id);
     apply_quotas(fields, "Quotas", org.quotas);  // checked by the route already
     repo.organizations.save(org);
     return quotas_json(org.quotas);
@@ -282,12 +282,6 @@ void add_contents(json& out, model::Service& service, model::Repository& repo,
     for (const auto& h : repo.console.browse_handshakes(pending_of(org.id, now, kShown)))
         pending.push_back(handshake_row(h));
     out["PendingHandshakes"] = std::move(pending);
-}
-
-model::OrganizationRecord organization_record(model::Repository& repo, const std::string& id) {
-    auto org = repo.organizations.find(id);
-    if (!org) not_found("No organization " + id + " exists");
-    return *std::move(org);
 }
 
 // The policies attached to each node a page of the tree shows (the root, OUs, accounts), counted
